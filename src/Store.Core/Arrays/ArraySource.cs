@@ -1,0 +1,20 @@
+namespace Store.Core.Arrays;
+
+/// <summary>
+/// The flushed data of one entry as a codec reads it back: dtype, shape and random access to
+/// C-order little-endian bytes, whatever order or byte order the file holds.
+/// </summary>
+internal abstract class ArraySource : IByteSource, IDisposable
+{
+    /// <summary>The stored element type.</summary>
+    public abstract DType DType { get; }
+
+    /// <summary>The stored shape.</summary>
+    public abstract long[] Shape { get; }
+
+    /// <inheritdoc />
+    public abstract void Read(long offset, Span<byte> destination);
+
+    /// <inheritdoc />
+    public abstract void Dispose();
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using Store.Core.Formats;
+using Store.Core.Storage;
+
+namespace Store.Core.Arrays;
+
+/// <summary>
+/// N-dimensional arrays by path, in memory (<see cref="DiskFormat.None"/>) or flushed as NPY files
+/// or one NPZ archive. Appends concatenate along axis 0 into pooled chunks; <see cref="DataStore.Flush"/>
+/// writes only what changed. Safe to call from many threads: each entry serializes its own access.
+/// </summary>
+/// <example>
+/// <code>
+/// using var store = new ArrayStore("out/arrays", StoreMode.Append, DiskFormat.Npy);
+/// store.Append("run0/coordinates", NdArray.From(frame, 1, atoms, 3));
+/// store.Flush();
+/// </code>
+/// </example>
+public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
+{
+    private readonly ArrayCodec? _codec;
+    private readonly ChunkPool _pool;
+    private readonly ConcurrentDictionary<string, ArrayEntry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Opens an array store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
+    public ArrayStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None)
+        : this(path, StoreModes.Parse(mode), diskFormat)
+    {
+    }
+
+    /// <summary>Opens an array store.</summary>
+    /// <param name="path">The root folder (ignored for <see cref="DiskFormat.None"/>).</param>
+    /// <param name="mode">How to open the root; see <see cref="StoreMode"/>.</param>
+    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Npy"/> or <see cref="DiskFormat.Npz"/>.</param>
+    /// <param name="pool">Where buffer chunks come from and return to. <b>Default</b>: <see cref="ChunkPool.Shared"/>.</param>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    /// <exception cref="CorruptDataException">An NPZ archive that is not a ZIP file.</exception>
+    public ArrayStore(string path, StoreMode mode, DiskFormat diskFormat, ChunkPool? pool = null)
+        : base(path, mode, diskFormat, StoreKind.Array)
+    {
+        _codec = ArrayCodec.Create(diskFormat);
+        _pool = pool ?? ChunkPool.Shared;
+        if (_codec is null)
+        {
+            return;
+        }
+
+        if (mode == StoreMode.Write)
+        {
+            _codec.Clear(Path);
+        }
+
+        foreach (var entryPath in _codec.Discover(Path))
+        {
+            _entries[entryPath] = ArrayEntry.CreateDiscovered(entryPath, _codec, Path, _pool);
+        }
+    }
+
+    /// <summary>A writable store that lives in memory only.</summary>
+    public static ArrayStore InMemory() => new("", StoreMode.Append, DiskFormat.None);
+
+    /// <inheritdoc />
+    /// <exception cref="StoreModeException">The store is read-only.</exception>
+    /// <exception cref="InvalidPathException">The path breaks the path rules.</exception>
+    /// <exception cref="EntryNotFoundException">A view write to a missing entry.</exception>
+    /// <exception cref="ShapeException">The view is out of bounds or the data does not fit it.</exception>
+    public override void Write(string path, NdArray data, ArrayView? view = null)
+    {
+        EnsureWritable("write", path);
+        var entry = view is null ? EntryFor(path) : Existing(path)
+            ?? throw new EntryNotFoundException($"Cannot write through view [{view}]: entry '{path}' does not exist.", path);
+        entry.Write(data, view);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ShapeException">Another dtype or <c>shape[1..]</c> than the entry's, or a 0-d array.</exception>
+    public override IndexRange Append(string path, NdArray data)
+    {
+        EnsureWritable("append to", path);
+        return EntryFor(path).Append(data);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StoreException">Some entries could not be flushed; every other entry was.</exception>
+    public override void Flush()
+    {
+        EnsureWritable("flush");
+        _codec?.Flush(Path, [.. _entries.Values]);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Available()
+    {
+        EnsureOpen();
+        return _entries.Values.Where(e => e.Exists).Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A live reference to the entry that reads only the selection asked of it (flushed NPY data
+    /// through a memory map), or null when there is no entry.
+    /// </summary>
+    public override ArrayReference? Get(string path)
+    {
+        var entry = Existing(path);
+        return entry?.Shape is null ? null : new ArrayReference(entry);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ShapeException">The view is out of bounds, or the selection is larger than one in-memory array.</exception>
+    /// <exception cref="CorruptDataException">The entry's file cannot be read.</exception>
+    public override NdArray? Read(string path, ArrayView? view = null) => Existing(path)?.Read(view);
+
+    /// <summary>The entry's shape, or null when there is no entry.</summary>
+    public long[]? Shape(string path) => Existing(path)?.Shape;
+
+    /// <summary>The entry's dtype, or null when there is no entry.</summary>
+    public DType? DTypeOf(string path) => Existing(path)?.DType;
+
+    /// <summary>
+    /// Streams the entry in blocks along axis 0: the <paramref name="view"/> is applied first, then
+    /// the positions of its axis 0 listed in <paramref name="elements"/> (all when null) are read
+    /// <paramref name="chunkSize"/> at a time, each block only when it is reached.
+    /// </summary>
+    /// <exception cref="ShapeException">The view drops axis 0, or an element is out of bounds.</exception>
+    public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int chunkSize = 1000) =>
+        Existing(path)?.Iter(elements, view, chunkSize) ?? [];
+
+    /// <inheritdoc />
+    protected override void Release()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            entry.Dispose();
+        }
+
+        _entries.Clear();
+    }
+
+    private ArrayEntry EntryFor(string path) =>
+        _entries.GetOrAdd(StorePaths.Validate(path), p => ArrayEntry.CreateNew(p, _codec, Path, _pool));
+
+    private ArrayEntry? Existing(string path)
+    {
+        EnsureOpen();
+        return _entries.TryGetValue(StorePaths.Validate(path), out var entry) && entry.Exists ? entry : null;
+    }
+}

@@ -1,0 +1,61 @@
+using Store.Core.Arrays;
+using Store.Core.Formats.Npy;
+using Store.Core.Formats.Npz;
+
+namespace Store.Core.Formats;
+
+/// <summary>
+/// How one disk format stores array entries: find them under a root, open one's flushed data,
+/// flush what changed, and clear the root for mode <c>w</c>. One instance serves one store.
+/// </summary>
+internal abstract class ArrayCodec
+{
+    /// <summary>The format this codec writes.</summary>
+    public abstract DiskFormat Format { get; }
+
+    /// <summary>The codec for <paramref name="format"/>, or null for memory-only stores.</summary>
+    /// <exception cref="StoreException">A format that does not hold arrays.</exception>
+    public static ArrayCodec? Create(DiskFormat format) => format switch
+    {
+        DiskFormat.None => null,
+        DiskFormat.Npy => new NpyCodec(),
+        DiskFormat.Npz => new NpzCodec(),
+        _ => throw new StoreException($"Disk format {format} does not hold arrays; expected None, Npy or Npz."),
+    };
+
+    /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
+    public abstract IReadOnlyList<string> Discover(string root);
+
+    /// <summary>Opens the flushed data of <paramref name="path"/>, or returns null when it has none.</summary>
+    /// <exception cref="CorruptDataException">The stored data cannot be read.</exception>
+    public abstract ArraySource? Open(string root, string path);
+
+    /// <summary>Flushes every dirty entry of <paramref name="entries"/> and completes their flush.</summary>
+    /// <exception cref="StoreException">Some entries failed; the message lists each with its cause, and the rest were flushed.</exception>
+    public abstract void Flush(string root, IReadOnlyList<ArrayEntry> entries);
+
+    /// <summary>Removes every file of this format under <paramref name="root"/> (and leftover temporary files).</summary>
+    public abstract void Clear(string root);
+
+    /// <summary>Deletes files matching <paramref name="pattern"/> under <paramref name="root"/>, then folders left empty.</summary>
+    protected static void DeleteFiles(string root, string pattern)
+    {
+        foreach (var file in Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(root, "*" + Storage.AtomicFile.TempSuffix, SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(f => f.Length))
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+    }
+}

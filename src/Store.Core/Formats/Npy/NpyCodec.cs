@@ -1,0 +1,106 @@
+using Store.Core.Arrays;
+using Store.Core.Storage;
+
+namespace Store.Core.Formats.Npy;
+
+/// <summary>
+/// One <c>&lt;root&gt;/&lt;path&gt;.npy</c> file per entry. A flush after appends extends the file in
+/// place: the new rows go after the old ones and reach the disk first, then the header's shape is
+/// rewritten, so a crash leaves either the old array (with ignored trailing bytes) or the new one.
+/// Anything else (a new entry, a replace, a write into flushed rows, a header without room) is an
+/// atomic whole-file replace.
+/// </summary>
+internal sealed class NpyCodec : ArrayCodec
+{
+    /// <summary>The file extension of entries.</summary>
+    public const string Extension = ".npy";
+
+    /// <inheritdoc />
+    public override DiskFormat Format => DiskFormat.Npy;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Discover(string root) =>
+        Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+            .Select(file => StorePaths.EntryFor(root, file, Extension))
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <inheritdoc />
+    public override ArraySource? Open(string root, string path)
+    {
+        var file = StorePaths.FileFor(root, path, Extension);
+        return File.Exists(file) ? NpyFileSource.Open(file) : null;
+    }
+
+    /// <inheritdoc />
+    public override void Flush(string root, IReadOnlyList<ArrayEntry> entries)
+    {
+        var failures = new List<(string Path, Exception Error)>();
+        foreach (var entry in entries)
+        {
+            try
+            {
+                lock (entry.Gate)
+                {
+                    if (entry.Dirty)
+                    {
+                        FlushEntry(root, entry);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StoreException)
+            {
+                failures.Add((entry.Path, e));
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new StoreException(
+                $"Flush failed for {failures.Count} of {entries.Count} entries: " +
+                string.Join("; ", failures.Select(f => $"'{f.Path}': {f.Error.Message}")),
+                failures[0].Path,
+                failures.Count == 1 ? failures[0].Error : new AggregateException(failures.Select(f => f.Error)));
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear(string root) => DeleteFiles(root, "*" + Extension);
+
+    private static void FlushEntry(string root, ArrayEntry entry)
+    {
+        var file = StorePaths.FileFor(root, entry.Path, Extension);
+        var shape = entry.Shape!;
+        var dtype = entry.DType!.Value;
+        if (!entry.NeedsRewrite && entry.PersistedBytes > 0
+            && entry.OpenSource() is NpyFileSource { Header: var header }
+            && header.EncodeInPlace(shape) is { } newHeader)
+        {
+            AppendInPlace(file, header.DataOffset + entry.PersistedBytes, newHeader, entry);
+        }
+        else
+        {
+            AtomicFile.Replace(file, stream =>
+            {
+                stream.Write(NpyHeader.Encode(dtype, shape));
+                entry.CopyAllTo(stream);
+            });
+        }
+
+        entry.CompleteFlush();
+    }
+
+    private static void AppendInPlace(string file, long dataEnd, byte[] newHeader, ArrayEntry entry)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        stream.Position = dataEnd;
+        entry.CopyBufferTo(stream);
+        stream.SetLength(stream.Position);
+        stream.Flush(flushToDisk: true);
+
+        stream.Position = 0;
+        stream.Write(newHeader);
+        stream.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,203 @@
+using System.IO.Compression;
+using Store.Core.Arrays;
+using Store.Core.Formats.Npy;
+using Store.Core.Storage;
+
+namespace Store.Core.Formats.Npz;
+
+/// <summary>
+/// One <c>&lt;root&gt;/store.npz</c> archive (as <c>numpy.savez</c> writes: a ZIP of uncompressed
+/// <c>.npy</c> members) holding every entry under its full path. An archive cannot grow in place,
+/// so a flush that finds any change writes a new archive (changed members from memory, the rest
+/// copied) and swaps it in atomically.
+/// </summary>
+internal sealed class NpzCodec : ArrayCodec
+{
+    /// <summary>The archive's file name under the root.</summary>
+    public const string ArchiveName = "store.npz";
+
+    private const string MemberExtension = ".npy";
+
+    private readonly Lock _archiveGate = new();
+    private ZipArchive? _archive;
+
+    /// <inheritdoc />
+    public override DiskFormat Format => DiskFormat.Npz;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Discover(string root)
+    {
+        lock (_archiveGate)
+        {
+            var archive = OpenArchive(root);
+            return archive is null
+                ? []
+                : archive.Entries
+                    .Select(member => member.FullName.EndsWith(MemberExtension, StringComparison.Ordinal)
+                        ? ValidOrNull(member.FullName[..^MemberExtension.Length])
+                        : null)
+                    .OfType<string>()
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+        }
+    }
+
+    /// <inheritdoc />
+    public override ArraySource? Open(string root, string path)
+    {
+        lock (_archiveGate)
+        {
+            var member = OpenArchive(root)?.GetEntry(path + MemberExtension);
+            return member is null ? null : NpzMemberSource.Open(member, ArchivePath(root), _archiveGate);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Flush(string root, IReadOnlyList<ArrayEntry> entries)
+    {
+        if (!entries.Any(e => e.Dirty))
+        {
+            return;
+        }
+
+        var ordered = entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+        var held = new List<Lock>();
+        try
+        {
+            foreach (var entry in ordered)
+            {
+                entry.Gate.Enter();
+                held.Add(entry.Gate);
+            }
+
+            var archivePath = ArchivePath(root);
+            try
+            {
+                AtomicFile.Replace(archivePath, stream => WriteArchive(stream, root, ordered));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                throw new StoreException($"Flush of {archivePath} failed: {e.Message}", archivePath, e);
+            }
+
+            foreach (var entry in ordered)
+            {
+                if (entry.Dirty)
+                {
+                    entry.CompleteFlush();
+                }
+                else
+                {
+                    entry.CloseSource();
+                }
+            }
+
+            lock (_archiveGate)
+            {
+                _archive?.Dispose();
+                _archive = null;
+            }
+        }
+        finally
+        {
+            foreach (var gate in held)
+            {
+                gate.Exit();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear(string root)
+    {
+        lock (_archiveGate)
+        {
+            _archive?.Dispose();
+            _archive = null;
+        }
+
+        DeleteFiles(root, ArchiveName);
+    }
+
+    private void WriteArchive(Stream stream, string root, IReadOnlyList<ArrayEntry> entries)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in entries.Where(e => e.Exists))
+        {
+            DType dtype;
+            long[] shape;
+            try
+            {
+                dtype = entry.DType!.Value;
+                shape = entry.Shape!;
+            }
+            catch (CorruptDataException)
+            {
+                CopyMemberVerbatim(root, entry.Path, zip);
+                continue;
+            }
+
+            var member = zip.CreateEntry(entry.Path + MemberExtension, CompressionLevel.NoCompression);
+            using var output = member.Open();
+            output.Write(NpyHeader.Encode(dtype, shape));
+            entry.CopyAllTo(output);
+        }
+    }
+
+    /// <summary>Keeps a member this store cannot read exactly as it was, rather than dropping it.</summary>
+    private void CopyMemberVerbatim(string root, string path, ZipArchive zip)
+    {
+        lock (_archiveGate)
+        {
+            var old = OpenArchive(root)?.GetEntry(path + MemberExtension);
+            if (old is null)
+            {
+                return;
+            }
+
+            using var input = old.Open();
+            using var output = zip.CreateEntry(old.FullName, CompressionLevel.NoCompression).Open();
+            input.CopyTo(output);
+        }
+    }
+
+    private ZipArchive? OpenArchive(string root)
+    {
+        if (_archive is not null)
+        {
+            return _archive;
+        }
+
+        var path = ArchivePath(root);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            _archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
+            return _archive;
+        }
+        catch (InvalidDataException e)
+        {
+            stream.Dispose();
+            throw new CorruptDataException($"{path}: not a readable ZIP archive: {e.Message}", path, e);
+        }
+    }
+
+    private static string ArchivePath(string root) => Path.Combine(root, ArchiveName);
+
+    private static string? ValidOrNull(string path)
+    {
+        try
+        {
+            return StorePaths.Validate(path);
+        }
+        catch (InvalidPathException)
+        {
+            return null;
+        }
+    }
+}

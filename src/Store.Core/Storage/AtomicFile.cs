@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+
+namespace Store.Core.Storage;
+
+/// <summary>
+/// Whole-file replacement that a crash cannot tear: write a temporary file in the same folder,
+/// flush it to disk, rename it over the target, then flush the folder so the rename is durable.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>The suffix of temporary files; they never look like entries and are swept by mode <c>w</c>.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>Replaces <paramref name="file"/> with what <paramref name="write"/> puts in the stream.</summary>
+    public static void Replace(string file, Action<FileStream> write)
+    {
+        var folder = Path.GetDirectoryName(file)!;
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, file, overwrite: true);
+            SyncFolder(folder);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Flushes a folder's entries (a rename) to disk; a no-op where the OS offers no way.</summary>
+    public static void SyncFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        var fd = Native.open(folder, 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Native.fsync(fd);
+        }
+        finally
+        {
+            Native.close(fd);
+        }
+    }
+
+    private static class Native
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [DllImport("libc")]
+        public static extern int close(int fd);
+    }
+}

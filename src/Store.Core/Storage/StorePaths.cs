@@ -1,0 +1,95 @@
+namespace Store.Core.Storage;
+
+/// <summary>
+/// The rules for entry paths: <c>/</c>-separated names, never empty or absolute, no <c>.</c> or
+/// <c>..</c> segments, no empty segments, backslashes or control characters, and never resolving
+/// outside the store's root.
+/// </summary>
+public static class StorePaths
+{
+    /// <summary>Returns <paramref name="path"/> when it is a valid entry path.</summary>
+    /// <exception cref="InvalidPathException">The path breaks a rule; the message says which.</exception>
+    public static string Validate(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new InvalidPathException("An entry path must not be empty.", path);
+        }
+
+        if (path[0] == '/')
+        {
+            throw new InvalidPathException($"Entry path '{path}' is absolute; expected a path relative to the store root.", path);
+        }
+
+        foreach (var c in path)
+        {
+            if (char.IsControl(c))
+            {
+                throw new InvalidPathException($"Entry path '{Printable(path)}' contains control character U+{(int)c:X4}.", path);
+            }
+
+            if (c == '\\')
+            {
+                throw new InvalidPathException($"Entry path '{path}' contains a backslash; segments are separated by '/'.", path);
+            }
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment.Length == 0)
+            {
+                throw new InvalidPathException($"Entry path '{path}' has an empty segment.", path);
+            }
+
+            if (segment is "." or "..")
+            {
+                throw new InvalidPathException($"Entry path '{path}' contains a '{segment}' segment.", path);
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// The file of entry <paramref name="path"/> under <paramref name="root"/> with
+    /// <paramref name="extension"/>, checked to lie inside the root.
+    /// </summary>
+    public static string FileFor(string root, string path, string extension)
+    {
+        Validate(path);
+        var file = Path.GetFullPath(Path.Combine(root, path + extension));
+        var prefix = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
+        if (!file.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new InvalidPathException($"Entry path '{path}' resolves to '{file}', outside the store root '{root}'.", path);
+        }
+
+        return file;
+    }
+
+    /// <summary>
+    /// The entry path of <paramref name="file"/> under <paramref name="root"/> (the extension
+    /// removed), or null when the name is not a valid entry path.
+    /// </summary>
+    public static string? EntryFor(string root, string file, string extension)
+    {
+        var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+        if (!relative.EndsWith(extension, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var path = relative[..^extension.Length];
+        try
+        {
+            return Validate(path);
+        }
+        catch (InvalidPathException)
+        {
+            return null;
+        }
+    }
+
+    private static string Printable(string path) =>
+        string.Concat(path.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+}
