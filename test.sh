@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need beyond NuGet when it is missing
+# (Debian's python3-numpy, run as /usr/bin/python3 by the interop tests), then runs dotnet test.
+# Extra arguments go to `dotnet test` (for example --filter or --logger).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+missing=()
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
+
+if ((${#missing[@]})); then
+  echo "test.sh: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet test Store.sln "$@"
