@@ -1,0 +1,98 @@
+using Store.Core.Arrays;
+using Store.Core.Formats.Npy;
+
+namespace Store.Core.Tests;
+
+public class IncrementalFlushTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Flush_AfterAppend_ExtendsTheSameFileInPlace()
+    {
+        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npy);
+        store.Append("x", NdArray.From(TestArrays.Floats(300), 100, 3));
+        store.Flush();
+        var file = _temp.Sub("x.npy");
+        var firstBytes = File.ReadAllBytes(file);
+        var headerLength = firstBytes.Length - 1200;
+        Assert.Equal(0, headerLength % 64);
+
+        store.Append("x", NdArray.From(TestArrays.Floats(30, 1000), 10, 3));
+        store.Flush();
+        var grown = File.ReadAllBytes(file);
+        Assert.Equal(firstBytes.Length + 120, grown.Length);
+        Assert.True(firstBytes.AsSpan(headerLength).SequenceEqual(grown.AsSpan(headerLength, 1200)), "earlier rows untouched");
+        Assert.Contains("(110, 3)", System.Text.Encoding.ASCII.GetString(grown, 0, headerLength));
+    }
+
+    [Fact]
+    public void Flush_UnchangedEntries_LeavesTheirFilesAlone()
+    {
+        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npy);
+        store.Write("a", NdArray.From(new[] { 1 }));
+        store.Write("b", NdArray.From(new[] { 2 }));
+        store.Flush();
+        var stamp = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(_temp.Sub("a.npy"), stamp);
+        store.Append("b", NdArray.From(new[] { 3 }));
+        store.Flush();
+        store.Flush();
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(_temp.Sub("a.npy")));
+        Assert.NotEqual(stamp, File.GetLastWriteTimeUtc(_temp.Sub("b.npy")));
+    }
+
+    [Fact]
+    public void Reopen_FileWithTrailingBytesFromInterruptedAppend_ReadsOldArrayAndAppendsCleanly()
+    {
+        using (var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npy))
+        {
+            store.Append("x", NdArray.From(new[] { 1, 2, 3 }));
+        }
+
+        // A crash between writing new rows and rewriting the header leaves rows the header does not count.
+        using (var file = new FileStream(_temp.Sub("x.npy"), FileMode.Append))
+        {
+            file.Write(TestArrays.Bytes(new[] { 99, 99 }));
+        }
+
+        using (var store = new ArrayStore(_temp.Path, "a", DiskFormat.Npy))
+        {
+            Assert.Equal(new[] { 1, 2, 3 }, store.Read("x")!.ToArray<int>());
+            store.Append("x", NdArray.From(new[] { 4 }));
+        }
+
+        using var reopened = new ArrayStore(_temp.Path, "r", DiskFormat.Npy);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, reopened.Read("x")!.ToArray<int>());
+        Assert.Equal(128 + 16, new FileInfo(_temp.Sub("x.npy")).Length);
+    }
+
+    [Fact]
+    public void Flush_LeavesNoTemporaryFiles()
+    {
+        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npz);
+        store.Append("a/b", NdArray.From(new[] { 1 }));
+        store.Flush();
+        store.Append("a/b", NdArray.From(new[] { 2 }));
+        store.Flush();
+        Assert.Equal(["store.npz"], Directory.GetFiles(_temp.Path, "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Encode_Header_IsPaddedTo64WithRoomToGrow()
+    {
+        var header = NpyHeader.Encode(DType.Float32, [5, 3]);
+        Assert.Equal(0, header.Length % 64);
+        var text = System.Text.Encoding.ASCII.GetString(header, 10, header.Length - 10);
+        Assert.StartsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (5, 3), }", text);
+        Assert.EndsWith("\n", text);
+
+        var parsed = NpyHeader.Read(new MemoryStream(header), "mem");
+        var grown = parsed.EncodeInPlace([123_456_789_012_345_678, 3]);
+        Assert.NotNull(grown);
+        Assert.Equal(header.Length, grown!.Length);
+        Assert.Equal(new long[] { 123_456_789_012_345_678, 3 }, NpyHeader.Read(new MemoryStream(grown), "mem").Shape);
+    }
+}
