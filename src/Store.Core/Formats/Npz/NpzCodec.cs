@@ -19,7 +19,7 @@ internal sealed class NpzCodec : ArrayCodec
     private const string MemberExtension = ".npy";
 
     private readonly Lock _archiveGate = new();
-    private ZipArchive? _archive;
+    private ZipIndex? _archive;
 
     /// <inheritdoc />
     public override DiskFormat Format => DiskFormat.Npz;
@@ -32,9 +32,9 @@ internal sealed class NpzCodec : ArrayCodec
             var archive = OpenArchive(root);
             return archive is null
                 ? []
-                : archive.Entries
-                    .Select(member => member.FullName.EndsWith(MemberExtension, StringComparison.Ordinal)
-                        ? ValidOrNull(member.FullName[..^MemberExtension.Length])
+                : archive.Names
+                    .Select(name => name.EndsWith(MemberExtension, StringComparison.Ordinal)
+                        ? ValidOrNull(name[..^MemberExtension.Length])
                         : null)
                     .OfType<string>()
                     .Order(StringComparer.Ordinal)
@@ -47,8 +47,9 @@ internal sealed class NpzCodec : ArrayCodec
     {
         lock (_archiveGate)
         {
-            var member = OpenArchive(root)?.GetEntry(path + MemberExtension);
-            return member is null ? null : NpzMemberSource.Open(member, ArchivePath(root), _archiveGate);
+            var archive = OpenArchive(root);
+            var member = archive?.Find(path + MemberExtension);
+            return member is null ? null : NpzMemberSource.Open(archive!, member);
         }
     }
 
@@ -149,42 +150,23 @@ internal sealed class NpzCodec : ArrayCodec
     {
         lock (_archiveGate)
         {
-            var old = OpenArchive(root)?.GetEntry(path + MemberExtension);
+            var archive = OpenArchive(root);
+            var old = archive?.Find(path + MemberExtension);
             if (old is null)
             {
                 return;
             }
 
-            using var input = old.Open();
-            using var output = zip.CreateEntry(old.FullName, CompressionLevel.NoCompression).Open();
+            using var input = archive!.OpenRead(old);
+            using var output = zip.CreateEntry(old.Name, CompressionLevel.NoCompression).Open();
             input.CopyTo(output);
         }
     }
 
-    private ZipArchive? OpenArchive(string root)
+    private ZipIndex? OpenArchive(string root)
     {
-        if (_archive is not null)
-        {
-            return _archive;
-        }
-
         var path = ArchivePath(root);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        try
-        {
-            _archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
-            return _archive;
-        }
-        catch (InvalidDataException e)
-        {
-            stream.Dispose();
-            throw new CorruptDataException($"{path}: not a readable ZIP archive: {e.Message}", path, e);
-        }
+        return _archive ??= File.Exists(path) ? ZipIndex.Open(path) : null;
     }
 
     private static string ArchivePath(string root) => Path.Combine(root, ArchiveName);

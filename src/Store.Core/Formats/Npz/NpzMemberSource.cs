@@ -1,26 +1,26 @@
-using System.IO.Compression;
 using Store.Core.Arrays;
 using Store.Core.Formats.Npy;
 
 namespace Store.Core.Formats.Npz;
 
 /// <summary>
-/// One <c>.npy</c> member of an <c>.npz</c> archive. Stored (uncompressed) members are read in
-/// place by seeking; compressed ones (<c>numpy.savez_compressed</c>) are inflated once on open.
+/// One <c>.npy</c> member of an <c>.npz</c> archive. Stored (uncompressed) members, as
+/// <c>numpy.savez</c> and this store write them, are read in place by offset; compressed ones
+/// (<c>numpy.savez_compressed</c>) are inflated once, on open.
 /// </summary>
 internal sealed class NpzMemberSource : ArraySource
 {
     private readonly NpyHeader _header;
-    private readonly Stream? _stream;
+    private readonly ZipIndex? _archive;
+    private readonly long _dataStart;
     private readonly byte[]? _inflated;
-    private readonly Lock _archiveGate;
 
-    private NpzMemberSource(NpyHeader header, Stream? stream, byte[]? inflated, Lock archiveGate)
+    private NpzMemberSource(NpyHeader header, ZipIndex? archive, long dataStart, byte[]? inflated)
     {
         _header = header;
-        _stream = stream;
+        _archive = archive;
+        _dataStart = dataStart;
         _inflated = inflated;
-        _archiveGate = archiveGate;
     }
 
     /// <inheritdoc />
@@ -29,13 +29,14 @@ internal sealed class NpzMemberSource : ArraySource
     /// <inheritdoc />
     public override long[] Shape => _header.Shape;
 
-    /// <summary>Opens and checks a member; the caller holds <paramref name="archiveGate"/>.</summary>
-    public static NpzMemberSource Open(ZipArchiveEntry member, string archivePath, Lock archiveGate)
+    /// <summary>Opens and checks a member.</summary>
+    /// <exception cref="CorruptDataException">A bad header, a short member, or a layout this store cannot read.</exception>
+    public static NpzMemberSource Open(ZipIndex archive, ZipMember member)
     {
-        var name = $"{archivePath}:{member.FullName}";
-        var stream = member.Open();
+        var name = $"{archive.Path}:{member.Name}";
         try
         {
+            using var stream = archive.OpenRead(member);
             var header = NpyHeader.Read(stream, name);
             if (header.FortranOrder && header.Shape.Length > 1)
             {
@@ -43,16 +44,16 @@ internal sealed class NpzMemberSource : ArraySource
             }
 
             var needed = header.DataOffset + header.DataBytes;
-            if (member.Length < needed)
+            if (member.UncompressedSize < needed)
             {
                 throw new CorruptDataException(
-                    $"{name}: truncated: the header declares {Shapes.Format(header.Shape)} {header.DType.Name()}, so the member needs {needed} bytes, but it has {member.Length}.",
+                    $"{name}: truncated: the header declares {Shapes.Format(header.Shape)} {header.DType.Name()}, so the member needs {needed} bytes, but it has {member.UncompressedSize}.",
                     name);
             }
 
-            if (stream.CanSeek)
+            if (member.Method == 0)
             {
-                return new NpzMemberSource(header, stream, null, archiveGate);
+                return new NpzMemberSource(header, archive, archive.DataOffset(member) + header.DataOffset, null);
             }
 
             if (header.DataBytes > Array.MaxLength)
@@ -62,18 +63,11 @@ internal sealed class NpzMemberSource : ArraySource
 
             var data = new byte[header.DataBytes];
             stream.ReadExactly(data);
-            stream.Dispose();
-            return new NpzMemberSource(header, null, data, archiveGate);
+            return new NpzMemberSource(header, null, 0, data);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            stream.Dispose();
             throw new CorruptDataException($"{name}: unreadable member: {e.Message}", name, e);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
         }
     }
 
@@ -86,11 +80,7 @@ internal sealed class NpzMemberSource : ArraySource
         }
         else
         {
-            lock (_archiveGate)
-            {
-                _stream!.Position = _header.DataOffset + offset;
-                _stream.ReadExactly(destination);
-            }
+            _archive!.ReadExactly(_dataStart + offset, destination, _archive.Path);
         }
 
         if (_header.BigEndian)
@@ -102,9 +92,6 @@ internal sealed class NpzMemberSource : ArraySource
     /// <inheritdoc />
     public override void Dispose()
     {
-        lock (_archiveGate)
-        {
-            _stream?.Dispose();
-        }
+        // The archive belongs to the codec, which closes it after every entry has closed its source.
     }
 }
