@@ -141,11 +141,10 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             }
 
             var start = _shape[0];
-            var grown = (long[])_shape.Clone();
-            grown[0] = checked(start + data.Shape[0]);
-            Shapes.ByteLength(grown, _dtype, Path);
+            // Row bytes times rows is bytes actually held, so only the row count itself can overflow.
+            var rows = checked(start + data.Shape[0]);
             _tail.Append(data.Bytes);
-            _shape = grown;
+            _shape[0] = rows;
             return new IndexRange(start, data.Shape[0]);
         }
     }

@@ -136,12 +136,21 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
         _entries.Clear();
     }
 
+    // Only valid paths are ever added, so a hit needs no validation: appends skip it.
     private ArrayEntry EntryFor(string path) =>
-        _entries.GetOrAdd(StorePaths.Validate(path), p => ArrayEntry.CreateNew(p, _codec, Path, _pool));
+        _entries.TryGetValue(path, out var entry)
+            ? entry
+            : _entries.GetOrAdd(StorePaths.Validate(path), p => ArrayEntry.CreateNew(p, _codec, Path, _pool));
 
     private ArrayEntry? Existing(string path)
     {
         EnsureOpen();
-        return _entries.TryGetValue(StorePaths.Validate(path), out var entry) && entry.Exists ? entry : null;
+        if (!_entries.TryGetValue(path, out var entry))
+        {
+            StorePaths.Validate(path);
+            return null;
+        }
+
+        return entry.Exists ? entry : null;
     }
 }
