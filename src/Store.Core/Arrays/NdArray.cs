@@ -45,17 +45,12 @@ public sealed class NdArray
     }
 
     /// <summary>
-    /// An array holding a copy of <paramref name="data"/> laid out in C order; without a shape it is
-    /// one-dimensional (use <see cref="Scalar{T}"/> for a 0-d array).
+    /// An array holding a copy of <paramref name="data"/> laid out in C order with exactly the
+    /// given shape (an empty shape is 0-d and takes one element).
     /// </summary>
     /// <exception cref="ShapeException">The shape's element count differs from the data's.</exception>
     public static NdArray From<T>(ReadOnlySpan<T> data, params long[] shape) where T : unmanaged
     {
-        if (shape.Length == 0)
-        {
-            shape = [data.Length];
-        }
-
         var dtype = DTypes.Of<T>();
         var byteLength = CheckedByteLength(shape, dtype);
         if (byteLength != (long)data.Length * dtype.ItemSize())
@@ -68,12 +63,15 @@ public sealed class NdArray
         return new NdArray(dtype, [.. shape], bytes);
     }
 
-    /// <summary>
-    /// An array holding a copy of <paramref name="data"/> laid out in C order; without a shape it is
-    /// one-dimensional.
-    /// </summary>
+    /// <summary>A one-dimensional array holding a copy of <paramref name="data"/>.</summary>
+    public static NdArray From<T>(ReadOnlySpan<T> data) where T : unmanaged => From(data, data.Length);
+
+    /// <inheritdoc cref="From{T}(ReadOnlySpan{T}, long[])"/>
     public static NdArray From<T>(T[] data, params long[] shape) where T : unmanaged =>
         From((ReadOnlySpan<T>)data, shape);
+
+    /// <summary>A one-dimensional array holding a copy of <paramref name="data"/>.</summary>
+    public static NdArray From<T>(T[] data) where T : unmanaged => From((ReadOnlySpan<T>)data, data.Length);
 
     /// <summary>A 0-d array holding one value.</summary>
     public static NdArray Scalar<T>(T value) where T : unmanaged =>
