@@ -7,8 +7,8 @@ public class NdArrayTests
     [Fact]
     public void From_WithoutShape_IsOneDimensional()
     {
-        Assert.Equal([3L], NdArray.From(new[] { 1, 2, 3 }).Shape);
-        Assert.Equal([1L], NdArray.From([2.5]).Shape);
+        Assert.Equal([3L], NdArray.From(new[] { 1, 2, 3 }).Shape.ToArray());
+        Assert.Equal([1L], NdArray.From([2.5]).Shape.ToArray());
     }
 
     [Fact]
