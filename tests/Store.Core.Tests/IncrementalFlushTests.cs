@@ -81,6 +81,33 @@ public class IncrementalFlushTests : IDisposable
     }
 
     [Fact]
+    public void Flush_NpzWithMembersThatAreNotEntries_KeepsThemVerbatim()
+    {
+        using (var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npz))
+        {
+            store.Write("x", NdArray.From(new[] { 1, 2 }));
+        }
+
+        using (var zip = System.IO.Compression.ZipFile.Open(_temp.Sub("store.npz"), System.IO.Compression.ZipArchiveMode.Update))
+        {
+            using var writer = new StreamWriter(zip.CreateEntry("notes/readme.txt").Open());
+            writer.Write("provenance: run 7");
+        }
+
+        using (var store = new ArrayStore(_temp.Path, "r+", DiskFormat.Npz))
+        {
+            Assert.Equal(["x"], store.Available());
+            store.Append("x", NdArray.From(new[] { 3 }));
+        }
+
+        using var archive = System.IO.Compression.ZipFile.OpenRead(_temp.Sub("store.npz"));
+        using var reader = new StreamReader(archive.GetEntry("notes/readme.txt")!.Open());
+        Assert.Equal("provenance: run 7", reader.ReadToEnd());
+        using var reopened = new ArrayStore(_temp.Path, "r", DiskFormat.Npz);
+        Assert.Equal(new[] { 1, 2, 3 }, reopened.Read("x")!.ToArray<int>());
+    }
+
+    [Fact]
     public void Encode_Header_IsPaddedTo64WithRoomToGrow()
     {
         var header = NpyHeader.Encode(DType.Float32, [5, 3]);

@@ -123,8 +123,11 @@ internal sealed class NpzCodec : ArrayCodec
     private void WriteArchive(Stream stream, string root, IReadOnlyList<ArrayEntry> entries)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries.Where(e => e.Exists))
         {
+            var name = entry.Path + MemberExtension;
+            written.Add(name);
             DType dtype;
             long[] shape;
             try
@@ -134,24 +137,37 @@ internal sealed class NpzCodec : ArrayCodec
             }
             catch (CorruptDataException)
             {
-                CopyMemberVerbatim(root, entry.Path, zip);
+                CopyMemberVerbatim(root, name, zip);
                 continue;
             }
 
-            var member = zip.CreateEntry(entry.Path + MemberExtension, CompressionLevel.NoCompression);
-            using var output = member.Open();
+            using var output = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
             output.Write(NpyHeader.Encode(dtype, shape));
             entry.CopyAllTo(output);
+        }
+
+        // Members that are not entries (other files, names that are not entry paths) are kept too.
+        foreach (var name in OldMemberNames(root).Where(n => !written.Contains(n)))
+        {
+            CopyMemberVerbatim(root, name, zip);
+        }
+    }
+
+    private IReadOnlyList<string> OldMemberNames(string root)
+    {
+        lock (_archiveGate)
+        {
+            return OpenArchive(root)?.Names.ToList() ?? [];
         }
     }
 
     /// <summary>Keeps a member this store cannot read exactly as it was, rather than dropping it.</summary>
-    private void CopyMemberVerbatim(string root, string path, ZipArchive zip)
+    private void CopyMemberVerbatim(string root, string name, ZipArchive zip)
     {
         lock (_archiveGate)
         {
             var archive = OpenArchive(root);
-            var old = archive?.Find(path + MemberExtension);
+            var old = archive?.Find(name);
             if (old is null)
             {
                 return;
