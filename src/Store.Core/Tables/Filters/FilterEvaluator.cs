@@ -1,0 +1,233 @@
+using Apache.Arrow;
+
+namespace Store.Core.Tables.Filters;
+
+/// <summary>
+/// Evaluates a <see cref="FilterExpression"/> over a table, column by column, into one flag per
+/// row. A comparison involving a null value is false (<c>== null</c> and <c>!= null</c> test for
+/// nulls); <c>not</c> inverts. Numbers compare as 64-bit integers when both sides are whole,
+/// otherwise as doubles; strings compare ordinally; bools support only <c>==</c> and <c>!=</c>;
+/// timestamps compare with ISO-8601 strings.
+/// </summary>
+internal static class FilterEvaluator
+{
+    /// <summary>Which rows of <paramref name="table"/> satisfy <paramref name="filter"/>.</summary>
+    /// <exception cref="FilterException">An unknown column, or a literal that does not fit the column's type.</exception>
+    public static bool[] Evaluate(FilterExpression filter, Table table, string? path)
+    {
+        var mask = new bool[checked((int)table.RowCount)];
+        var offset = 0;
+        foreach (var batch in table.Batches)
+        {
+            Evaluate(filter, table, batch, mask.AsSpan(offset, batch.Length), path);
+            offset += batch.Length;
+        }
+
+        if (table.Batches.Count == 0)
+        {
+            Evaluate(filter, table, null, [], path); // still reports unknown columns and type errors
+        }
+
+        return mask;
+    }
+
+    private static void Evaluate(FilterExpression filter, Table table, RecordBatch? batch, Span<bool> mask, string? path)
+    {
+        switch (filter)
+        {
+            case FilterExpression.And and:
+                Evaluate(and.Left, table, batch, mask, path);
+                var right = new bool[mask.Length];
+                Evaluate(and.Right, table, batch, right, path);
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    mask[i] &= right[i];
+                }
+
+                break;
+            case FilterExpression.Or or:
+                Evaluate(or.Left, table, batch, mask, path);
+                var other = new bool[mask.Length];
+                Evaluate(or.Right, table, batch, other, path);
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    mask[i] |= other[i];
+                }
+
+                break;
+            case FilterExpression.Not not:
+                Evaluate(not.Inner, table, batch, mask, path);
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    mask[i] = !mask[i];
+                }
+
+                break;
+            case FilterExpression.Comparison comparison:
+                Compare(comparison, Column(table, batch, comparison.Column, comparison.Position, path), mask, path);
+                break;
+            case FilterExpression.In list:
+                mask.Clear();
+                var column = Column(table, batch, list.Column, list.Position, path);
+                foreach (var value in list.Values)
+                {
+                    var one = new bool[mask.Length];
+                    Compare(new FilterExpression.Comparison(list.Column, "==", value, list.Position), column, one, path);
+                    for (var i = 0; i < mask.Length; i++)
+                    {
+                        mask[i] |= one[i];
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static IArrowArray Column(Table table, RecordBatch? batch, string name, int position, string? path)
+    {
+        var index = table.Schema.GetFieldIndex(name);
+        if (index < 0)
+        {
+            throw new FilterException($"Filter at position {position}: no column '{name}'; the table has ({Table.Describe(table.Schema)}).", path, position);
+        }
+
+        return batch?.Column(index) ?? ArrowColumns.EmptyOf(table.Schema.GetFieldByIndex(index).DataType);
+    }
+
+    private static void Compare(FilterExpression.Comparison comparison, IArrowArray column, Span<bool> mask, string? path)
+    {
+        var literal = comparison.Value;
+        if (literal.IsNull)
+        {
+            if (comparison.Operator is not ("==" or "!="))
+            {
+                throw Mismatch(comparison, column, path, "only == null and != null test for nulls");
+            }
+
+            var wantNull = comparison.Operator == "==";
+            for (var i = 0; i < mask.Length; i++)
+            {
+                mask[i] = column.IsNull(i) == wantNull;
+            }
+
+            return;
+        }
+
+        var op = comparison.Operator switch
+        {
+            "==" => Op.Equal,
+            "!=" => Op.NotEqual,
+            "<" => Op.Less,
+            "<=" => Op.LessOrEqual,
+            ">" => Op.Greater,
+            _ => Op.GreaterOrEqual,
+        };
+        switch (column)
+        {
+            case StringArray strings when literal.Text is { } text:
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    mask[i] = strings.IsValid(i) && Holds(op, string.CompareOrdinal(strings.GetString(i), text));
+                }
+
+                break;
+            case BooleanArray bools when literal.Bool is { } flag && comparison.Operator is "==" or "!=":
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    mask[i] = bools.IsValid(i) && (bools.GetValue(i) == flag) == (comparison.Operator == "==");
+                }
+
+                break;
+            case TimestampArray times when literal.Text is { } iso && DateTimeOffset.TryParse(iso, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var moment):
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    mask[i] = times.IsValid(i) && Holds(op, times.GetTimestamp(i)!.Value.CompareTo(moment));
+                }
+
+                break;
+            case Int64Array longs when literal.Number is { } whole && whole == Math.Floor(whole) && Math.Abs(whole) < 9e18:
+                CompareWhole(longs.Values, longs, (long)whole, op, mask);
+                break;
+            case Int8Array or Int16Array or Int32Array or Int64Array or UInt8Array or UInt16Array or UInt32Array or UInt64Array or FloatArray or DoubleArray
+                when literal.Number is { } number:
+                CompareNumbers(column, number, op, mask);
+                break;
+            default:
+                throw Mismatch(comparison, column, path, null);
+        }
+    }
+
+    private static void CompareWhole(ReadOnlySpan<long> values, IArrowArray column, long literal, Op op, Span<bool> mask)
+    {
+        for (var i = 0; i < mask.Length; i++)
+        {
+            mask[i] = Holds(op, values[i].CompareTo(literal));
+        }
+
+        ClearNulls(column, mask);
+    }
+
+    private static void CompareNumbers(IArrowArray column, double literal, Op op, Span<bool> mask)
+    {
+        switch (column)
+        {
+            case DoubleArray a: Loop(a.Values, literal, op, mask); break;
+            case FloatArray a: Loop(a.Values, literal, op, mask); break;
+            case Int8Array a: Loop(a.Values, literal, op, mask); break;
+            case Int16Array a: Loop(a.Values, literal, op, mask); break;
+            case Int32Array a: Loop(a.Values, literal, op, mask); break;
+            case Int64Array a: Loop(a.Values, literal, op, mask); break;
+            case UInt8Array a: Loop(a.Values, literal, op, mask); break;
+            case UInt16Array a: Loop(a.Values, literal, op, mask); break;
+            case UInt32Array a: Loop(a.Values, literal, op, mask); break;
+            case UInt64Array a: Loop(a.Values, literal, op, mask); break;
+        }
+
+        ClearNulls(column, mask);
+    }
+
+    private static void Loop<T>(ReadOnlySpan<T> values, double literal, Op op, Span<bool> mask) where T : struct, System.Numerics.INumberBase<T>
+    {
+        for (var i = 0; i < mask.Length; i++)
+        {
+            mask[i] = Holds(op, double.CreateTruncating(values[i]).CompareTo(literal));
+        }
+    }
+
+    private static void ClearNulls(IArrowArray column, Span<bool> mask)
+    {
+        if (column.NullCount == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < mask.Length; i++)
+        {
+            mask[i] &= column.IsValid(i);
+        }
+    }
+
+    private static bool Holds(Op op, int order) => op switch
+    {
+        Op.Equal => order == 0,
+        Op.NotEqual => order != 0,
+        Op.Less => order < 0,
+        Op.LessOrEqual => order <= 0,
+        Op.Greater => order > 0,
+        _ => order >= 0,
+    };
+
+    private enum Op
+    {
+        Equal,
+        NotEqual,
+        Less,
+        LessOrEqual,
+        Greater,
+        GreaterOrEqual,
+    }
+
+    private static FilterException Mismatch(FilterExpression.Comparison comparison, IArrowArray column, string? path, string? why) =>
+        new($"Filter at position {comparison.Position}: column '{comparison.Column}' is {ArrowColumns.Describe(column.Data.DataType)} and cannot be compared with {comparison.Operator} {comparison.Value}" +
+            (why is null ? "." : $": {why}."), path, comparison.Position);
+}

@@ -1,0 +1,205 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
+namespace Store.Core.Tables;
+
+/// <summary>
+/// An immutable table: an Arrow schema and a list of record batches (the columnar layout polars
+/// and DuckDB speak). Appending adds batches without copying; row and column slices share the
+/// batches' buffers. Every column is nullable.
+/// </summary>
+public sealed class Table
+{
+    private Table(Schema schema, IReadOnlyList<RecordBatch> batches)
+    {
+        Schema = schema;
+        Batches = batches;
+        RowCount = batches.Sum(b => (long)b.Length);
+    }
+
+    /// <summary>Column names and types.</summary>
+    public Schema Schema { get; }
+
+    /// <summary>The record batches, in row order.</summary>
+    public IReadOnlyList<RecordBatch> Batches { get; }
+
+    /// <summary>Number of rows.</summary>
+    public long RowCount { get; }
+
+    /// <summary>Column names in order.</summary>
+    public IReadOnlyList<string> ColumnNames => Schema.FieldsList.Select(f => f.Name).ToList();
+
+    /// <summary>A table from named columns of equal length (see <see cref="TableColumn"/> to build them).</summary>
+    /// <exception cref="SchemaException">No columns, a duplicate or empty name, an unsupported type, or ragged columns.</exception>
+    public static Table FromColumns(params (string Name, IArrowArray Values)[] columns)
+    {
+        if (columns.Length == 0)
+        {
+            throw new SchemaException("A table needs at least one column.");
+        }
+
+        var lengths = columns.Select(c => c.Values.Length).Distinct().ToList();
+        if (lengths.Count > 1)
+        {
+            throw new SchemaException(
+                "Ragged columns: " + string.Join(", ", columns.Select(c => $"'{c.Name}' has {c.Values.Length} rows")) + "; every column needs the same number of rows.");
+        }
+
+        var schema = BuildSchema(columns.Select(c => (c.Name, c.Values.Data.DataType)));
+        return new Table(schema, [new RecordBatch(schema, columns.Select(c => c.Values), lengths[0])]);
+    }
+
+    /// <summary>A table over existing record batches (each must have <paramref name="schema"/>'s columns and types, in order).</summary>
+    public static Table FromBatches(Schema schema, IEnumerable<RecordBatch> batches)
+    {
+        var normalized = BuildSchema(schema.FieldsList.Select(f => (f.Name, f.DataType)));
+        var list = new List<RecordBatch>();
+        foreach (var batch in batches)
+        {
+            if (batch.ColumnCount != normalized.FieldsList.Count
+                || !batch.Schema.FieldsList.Zip(normalized.FieldsList).All(p => p.First.Name == p.Second.Name && ArrowColumns.SameType(p.First.DataType, p.Second.DataType)))
+            {
+                throw new SchemaException($"A record batch with columns ({Describe(batch.Schema)}) does not match the table's ({Describe(normalized)}).");
+            }
+
+            list.Add(batch.Schema.FieldsList.All(f => f.IsNullable) ? batch : new RecordBatch(normalized, batch.Arrays, batch.Length));
+        }
+
+        return new Table(normalized, list);
+    }
+
+    /// <summary>A table with no rows.</summary>
+    public static Table Empty(Schema schema) => FromBatches(schema, []);
+
+    /// <summary>One column's values as a single Arrow array (copied only when the table has several batches).</summary>
+    /// <exception cref="SchemaException">No such column.</exception>
+    public IArrowArray Column(string name)
+    {
+        var index = IndexOf(name);
+        return ArrowColumns.Concat(Batches.Select(b => b.Column(index)).ToList(), Schema.GetFieldByIndex(index).DataType);
+    }
+
+    /// <summary>A string column's values (nulls as null).</summary>
+    public string?[] Strings(string name) => Column(name) is StringArray strings
+        ? Enumerable.Range(0, strings.Length).Select(i => strings.GetString(i)).ToArray()
+        : throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(Schema.GetFieldByName(name).DataType)}, not string.");
+
+    /// <summary>
+    /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type,
+    /// bool, or DateTime (UTC) for timestamps.
+    /// </summary>
+    public T?[] Values<T>(string name) where T : struct, IEquatable<T>
+    {
+        var column = Column(name);
+        var values = new T?[column.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = column.IsNull(i) ? null : column switch
+            {
+                BooleanArray b when typeof(T) == typeof(bool) => (T)(object)b.GetValue(i)!.Value,
+                TimestampArray t when typeof(T) == typeof(DateTime) => (T)(object)t.GetTimestamp(i)!.Value.UtcDateTime,
+                PrimitiveArray<T> p => p.Values[i],
+                _ => throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(column.Data.DataType)}, not {typeof(T).Name}."),
+            };
+        }
+
+        return values;
+    }
+
+    /// <summary>Rows <c>[start, start + count)</c>, sharing this table's buffers.</summary>
+    /// <exception cref="SchemaException">The range lies outside the table.</exception>
+    public Table Slice(long start, long count)
+    {
+        if (start < 0 || count < 0 || start + count > RowCount)
+        {
+            throw new SchemaException($"Rows [{start}, {start + count}) lie outside a table of {RowCount} rows.");
+        }
+
+        var slices = new List<RecordBatch>();
+        long offset = 0;
+        foreach (var batch in Batches)
+        {
+            var from = Math.Max(start, offset);
+            var to = Math.Min(start + count, offset + batch.Length);
+            if (to > from)
+            {
+                slices.Add(from == offset && to == offset + batch.Length ? batch : batch.Slice((int)(from - offset), (int)(to - from)));
+            }
+
+            offset += batch.Length;
+        }
+
+        return new Table(Schema, slices);
+    }
+
+    /// <summary>The named columns, in the order given, sharing this table's buffers.</summary>
+    /// <exception cref="SchemaException">A name that is not a column.</exception>
+    public Table Select(IReadOnlyList<string> columns)
+    {
+        var indices = columns.Select(IndexOf).ToArray();
+        var schema = new Schema(indices.Select(i => Schema.GetFieldByIndex(i)), null);
+        return new Table(schema, Batches.Select(b => new RecordBatch(schema, indices.Select(b.Column), b.Length)).ToList());
+    }
+
+    /// <summary>This table's rows followed by <paramref name="other"/>'s (same columns in the same order); no copy.</summary>
+    internal Table Concat(Table other) => new(Schema, [.. Batches, .. other.Batches]);
+
+    /// <summary>The rows <paramref name="rows"/>, copied into one batch.</summary>
+    internal Table Take(ReadOnlySpan<int> rows)
+    {
+        var combined = Combine();
+        var columns = new IArrowArray[Schema.FieldsList.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = ArrowColumns.Take(combined.Batches.Count == 0 ? ArrowColumns.EmptyOf(Schema.GetFieldByIndex(c).DataType) : combined.Batches[0].Column(c), rows);
+        }
+
+        return new Table(Schema, [new RecordBatch(Schema, columns, rows.Length)]);
+    }
+
+    /// <summary>The same rows in a single batch (copied when there are several).</summary>
+    internal Table Combine()
+    {
+        if (Batches.Count <= 1)
+        {
+            return this;
+        }
+
+        var columns = Enumerable.Range(0, Schema.FieldsList.Count).Select(c => Column(Schema.GetFieldByIndex(c).Name));
+        return new Table(Schema, [new RecordBatch(Schema, columns, checked((int)RowCount))]);
+    }
+
+    /// <summary>The index of column <paramref name="name"/>.</summary>
+    /// <exception cref="SchemaException">No such column.</exception>
+    internal int IndexOf(string name)
+    {
+        var index = Schema.GetFieldIndex(name);
+        return index >= 0 ? index : throw new SchemaException($"No column '{name}'; the table has ({Describe(Schema)}).");
+    }
+
+    /// <summary>Columns as <c>name: type</c>, for messages.</summary>
+    internal static string Describe(Schema schema) =>
+        string.Join(", ", schema.FieldsList.Select(f => $"{f.Name}: {ArrowColumns.Describe(f.DataType)}"));
+
+    private static Schema BuildSchema(IEnumerable<(string Name, IArrowType Type)> columns)
+    {
+        var builder = new Schema.Builder();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, type) in columns)
+        {
+            if (string.IsNullOrEmpty(name) || !seen.Add(name))
+            {
+                throw new SchemaException(string.IsNullOrEmpty(name) ? "A column name must not be empty." : $"Column '{name}' appears twice.");
+            }
+
+            if (!ArrowColumns.IsSupported(type))
+            {
+                throw new SchemaException($"Column '{name}' has type {type.Name}; supported: string, bool, int8..int64, uint8..uint64, float, double, timestamp.");
+            }
+
+            builder.Field(f => f.Name(name).DataType(type).Nullable(true));
+        }
+
+        return builder.Build();
+    }
+}

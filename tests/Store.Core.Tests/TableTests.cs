@@ -1,0 +1,68 @@
+using Store.Core.Tables;
+
+namespace Store.Core.Tests;
+
+public class TableTests
+{
+    [Fact]
+    public void FromColumns_EveryColumnType_ReadsBackWithNulls()
+    {
+        var when = new DateTime(2026, 11, 24, 12, 30, 0, DateTimeKind.Utc);
+        var table = Table.FromColumns(
+            ("s", TableColumn.Of(["a", null])),
+            ("b", TableColumn.Of<bool>([true, null])),
+            ("i8", TableColumn.Of<sbyte>([(sbyte)-8, null])),
+            ("i16", TableColumn.Of<short>([(short)-16, null])),
+            ("i32", TableColumn.Of<int>([-32, null])),
+            ("i64", TableColumn.Of<long>([-64L, null])),
+            ("u8", TableColumn.Of<byte>([(byte)8, null])),
+            ("u16", TableColumn.Of<ushort>([(ushort)16, null])),
+            ("u32", TableColumn.Of<uint>([32u, null])),
+            ("u64", TableColumn.Of<ulong>([ulong.MaxValue, null])),
+            ("f32", TableColumn.Of<float>([1.5f, null])),
+            ("f64", TableColumn.Of<double>([2.25, null])),
+            ("t", TableColumn.Of<DateTime>([when, null])));
+        Assert.Equal(2, table.RowCount);
+        Assert.Equal(new string?[] { "a", null }, table.Strings("s"));
+        Assert.Equal([true, null], table.Values<bool>("b"));
+        Assert.Equal([(sbyte)-8, null], table.Values<sbyte>("i8"));
+        Assert.Equal([ulong.MaxValue, null], table.Values<ulong>("u64"));
+        Assert.Equal([2.25, null], table.Values<double>("f64"));
+        Assert.Equal([when, null], table.Values<DateTime>("t"));
+        Assert.All(table.Schema.FieldsList, f => Assert.True(f.IsNullable));
+    }
+
+    [Fact]
+    public void FromColumns_RaggedColumns_ThrowsNamingLengths()
+    {
+        var error = Assert.Throws<SchemaException>(() => Table.FromColumns(("a", TableColumn.Of<int>([1, 2])), ("b", TableColumn.Of<int>([1]))));
+        Assert.Contains("'a' has 2 rows", error.Message);
+        Assert.Contains("'b' has 1 rows", error.Message);
+        Assert.Throws<SchemaException>(() => Table.FromColumns(("a", TableColumn.Of<int>([1])), ("a", TableColumn.Of<int>([2]))));
+        Assert.Throws<SchemaException>(() => Table.FromColumns());
+    }
+
+    [Fact]
+    public void SliceAndSelect_AcrossBatches_ShareBuffersAndKeepOrder()
+    {
+        var first = Table.FromColumns(("x", TableColumn.Of<long>([0L, 1, 2])), ("y", TableColumn.Of(["a", "b", "c"])));
+        var second = Table.FromColumns(("x", TableColumn.Of<long>([3L, 4])), ("y", TableColumn.Of(["d", "e"])));
+        var table = first.Concat(second);
+        Assert.Equal(2, table.Batches.Count);
+        var slice = table.Slice(2, 2);
+        Assert.Equal([2L, 3L], slice.Values<long>("x"));
+        Assert.Equal(["y"], slice.Select(["y"]).ColumnNames);
+        Assert.Equal(new string?[] { "c", "d" }, slice.Select(["y"]).Strings("y"));
+        Assert.Throws<SchemaException>(() => table.Slice(4, 2));
+        Assert.Throws<SchemaException>(() => table.Select(["nope"]));
+    }
+
+    [Fact]
+    public void Take_RowsInAnyOrder_CopiesValuesAndNulls()
+    {
+        var table = Table.FromColumns(("x", TableColumn.Of<int>([10, null, 30])), ("s", TableColumn.Of(["a", "b", null])));
+        var taken = table.Take([2, 0, 1]);
+        Assert.Equal([30, 10, null], taken.Values<int>("x"));
+        Assert.Equal(new string?[] { null, "a", "b" }, taken.Strings("s"));
+    }
+}
