@@ -19,7 +19,7 @@ internal static class AtomicFile
         var temp = Path.Combine(folder, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);

@@ -36,10 +36,10 @@ internal sealed class NpyCodec : ArrayCodec
     /// <inheritdoc />
     public override void Flush(string root, IReadOnlyList<ArrayEntry> entries)
     {
-        var failures = new List<(string Path, Exception Error)>();
+        var failures = new FlushFailures();
         foreach (var entry in entries)
         {
-            try
+            failures.Run(entry.Path, () =>
             {
                 lock (entry.Gate)
                 {
@@ -48,21 +48,10 @@ internal sealed class NpyCodec : ArrayCodec
                         FlushEntry(root, entry);
                     }
                 }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StoreException)
-            {
-                failures.Add((entry.Path, e));
-            }
+            });
         }
 
-        if (failures.Count > 0)
-        {
-            throw new StoreException(
-                $"Flush failed for {failures.Count} of {entries.Count} entries: " +
-                string.Join("; ", failures.Select(f => $"'{f.Path}': {f.Error.Message}")),
-                failures[0].Path,
-                failures.Count == 1 ? failures[0].Error : new AggregateException(failures.Select(f => f.Error)));
-        }
+        failures.ThrowIfAny(entries.Count);
     }
 
     /// <inheritdoc />

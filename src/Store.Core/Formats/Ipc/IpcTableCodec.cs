@@ -1,0 +1,49 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Store.Core.Tables;
+using Table = Store.Core.Tables.Table;
+
+namespace Store.Core.Formats.Ipc;
+
+/// <summary>
+/// One Arrow IPC file (<c>.arrow</c>, the random-access "file" format with a footer) per table.
+/// The footer must be rewritten to add batches, so every flush is an atomic whole-file replace.
+/// </summary>
+internal sealed class IpcTableCodec : TableCodec
+{
+    /// <inheritdoc />
+    public override string Extension => ".arrow";
+
+    /// <inheritdoc />
+    protected override (Schema Schema, long Rows) InspectFile(string file)
+    {
+        var table = LoadFile(file);
+        return (table.Schema, table.RowCount);
+    }
+
+    /// <inheritdoc />
+    protected override Table LoadFile(string file)
+    {
+        using var stream = File.OpenRead(file);
+        using var reader = new ArrowFileReader(stream);
+        var batches = new List<RecordBatch>();
+        while (reader.ReadNextRecordBatch() is { } batch)
+        {
+            batches.Add(batch);
+        }
+
+        return Table.FromBatches(reader.Schema, batches);
+    }
+
+    /// <inheritdoc />
+    protected override void WriteFile(Stream stream, Table table)
+    {
+        using var writer = new ArrowFileWriter(stream, table.Schema, leaveOpen: true);
+        foreach (var batch in table.Batches)
+        {
+            writer.WriteRecordBatch(batch);
+        }
+
+        writer.WriteEnd();
+    }
+}

@@ -1,0 +1,229 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Parquet;
+using Parquet.Schema;
+using Store.Core.Storage;
+using Store.Core.Tables;
+using ArrowSchema = Apache.Arrow.Schema;
+using Field = Parquet.Schema.Field;
+using ArrowTable = Store.Core.Tables.Table;
+
+namespace Store.Core.Formats.Parquet;
+
+/// <summary>
+/// One Parquet file per table (Parquet.Net). A flush after appends adds the new rows as one more
+/// row group: Parquet.Net rewrites the footer in place, so the file is first copied beside itself,
+/// the row group is appended to the copy, and the copy is renamed over the original — a crash
+/// leaves the old or the new file, and the earlier row groups are copied as bytes, never re-encoded.
+/// </summary>
+internal sealed class ParquetTableCodec : TableCodec
+{
+    /// <inheritdoc />
+    public override string Extension => ".parquet";
+
+    /// <inheritdoc />
+    public override void AppendRows(string root, string path, ArrowTable rows)
+    {
+        var file = FileFor(root, path);
+        var schema = ToParquet(rows.Schema);
+        var stored = Guard(file, () => ParquetReader.ReadSchemaAsync(file).GetAwaiter().GetResult());
+        if (!stored.Equals(schema))
+        {
+            // A file whose physical schema differs from ours (written by another tool) is rewritten whole.
+            base.AppendRows(root, path, rows);
+            return;
+        }
+
+        AtomicFile.Replace(file, stream =>
+        {
+            using (var original = File.OpenRead(file))
+            {
+                original.CopyTo(stream);
+            }
+
+            WriteRowGroupsAsync(stream, schema, rows, append: true).GetAwaiter().GetResult();
+        });
+    }
+
+    /// <inheritdoc />
+    protected override (ArrowSchema Schema, long Rows) InspectFile(string file) => InspectAsync(file).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    protected override ArrowTable LoadFile(string file) => LoadAsync(file).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    protected override void WriteFile(Stream stream, ArrowTable table) =>
+        WriteRowGroupsAsync(stream, ToParquet(table.Schema), table, append: false).GetAwaiter().GetResult();
+
+    private static async Task<(ArrowSchema Schema, long Rows)> InspectAsync(string file)
+    {
+        await using var stream = File.OpenRead(file);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        return (ToArrow(reader.Schema, file), reader.RowGroups.Sum(g => g.RowCount));
+    }
+
+    private static async Task<ArrowTable> LoadAsync(string file)
+    {
+        await using var stream = File.OpenRead(file);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        var schema = ToArrow(reader.Schema, file);
+        var fields = reader.Schema.GetDataFields();
+        var batches = new List<RecordBatch>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var rows = checked((int)group.RowCount);
+            var columns = new IArrowArray[fields.Length];
+            for (var c = 0; c < fields.Length; c++)
+            {
+                columns[c] = await ReadColumnAsync(group, fields[c], schema.GetFieldByIndex(c).DataType, rows);
+            }
+
+            batches.Add(new RecordBatch(schema, columns, rows));
+        }
+
+        return ArrowTable.FromBatches(schema, batches);
+    }
+
+    private static async Task WriteRowGroupsAsync(Stream stream, ParquetSchema schema, ArrowTable table, bool append)
+    {
+        await using var writer = await ParquetWriter.CreateAsync(schema, stream, append: append);
+        var fields = schema.GetDataFields();
+        var whole = table.Combine();
+        if (whole.RowCount == 0 && append)
+        {
+            return;
+        }
+
+        using var group = writer.CreateRowGroup();
+        for (var c = 0; c < fields.Length; c++)
+        {
+            var column = whole.Batches.Count == 0 ? ArrowColumns.EmptyOf(whole.Schema.GetFieldByIndex(c).DataType) : whole.Batches[0].Column(c);
+            await WriteColumnAsync(group, fields[c], column);
+        }
+    }
+
+    private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, IArrowArray column) => column switch
+    {
+        StringArray s => group.WriteAsync(field, Enumerable.Range(0, s.Length).Select(i => s.GetString(i)).ToArray()),
+        BooleanArray b => group.WriteAsync<bool>(field, Enumerable.Range(0, b.Length).Select(i => b.GetValue(i)).ToArray()),
+        TimestampArray t => group.WriteAsync<DateTime>(field, Enumerable.Range(0, t.Length).Select(i => t.GetTimestamp(i)?.UtcDateTime).ToArray()),
+        Int8Array a => WritePrimitive(group, field, a),
+        Int16Array a => WritePrimitive(group, field, a),
+        Int32Array a => WritePrimitive(group, field, a),
+        Int64Array a => WritePrimitive(group, field, a),
+        UInt8Array a => WritePrimitive(group, field, a),
+        UInt16Array a => WritePrimitive(group, field, a),
+        UInt32Array a => WritePrimitive(group, field, a),
+        UInt64Array a => WritePrimitive(group, field, a),
+        FloatArray a => WritePrimitive(group, field, a),
+        DoubleArray a => WritePrimitive(group, field, a),
+        _ => throw new SchemaException($"Column '{field.Name}' of type {column.Data.DataType.Name} cannot be written to Parquet."),
+    };
+
+    private static Task WritePrimitive<T>(ParquetRowGroupWriter group, DataField field, PrimitiveArray<T> array) where T : struct, IEquatable<T>
+    {
+        var values = new T?[array.Length];
+        var source = array.Values;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = array.IsValid(i) ? source[i] : null;
+        }
+
+        return group.WriteAsync<T>(field, values);
+    }
+
+    private static async Task<IArrowArray> ReadColumnAsync(ParquetRowGroupReader group, DataField field, IArrowType type, int rows)
+    {
+        switch (type)
+        {
+            case StringType:
+                var strings = new string?[rows];
+                await group.ReadAsync(field, strings.AsMemory());
+                return TableColumn.Of(strings);
+            case TimestampType: return TableColumn.Of<DateTime>(await ReadAsync<DateTime>(group, field, rows));
+            case BooleanType: return TableColumn.Of<bool>(await ReadAsync<bool>(group, field, rows));
+            case Int8Type: return TableColumn.Of<sbyte>(await ReadAsync<sbyte>(group, field, rows));
+            case Int16Type: return TableColumn.Of<short>(await ReadAsync<short>(group, field, rows));
+            case Int32Type: return TableColumn.Of<int>(await ReadAsync<int>(group, field, rows));
+            case Int64Type: return TableColumn.Of<long>(await ReadAsync<long>(group, field, rows));
+            case UInt8Type: return TableColumn.Of<byte>(await ReadAsync<byte>(group, field, rows));
+            case UInt16Type: return TableColumn.Of<ushort>(await ReadAsync<ushort>(group, field, rows));
+            case UInt32Type: return TableColumn.Of<uint>(await ReadAsync<uint>(group, field, rows));
+            case UInt64Type: return TableColumn.Of<ulong>(await ReadAsync<ulong>(group, field, rows));
+            case FloatType: return TableColumn.Of<float>(await ReadAsync<float>(group, field, rows));
+            default: return TableColumn.Of<double>(await ReadAsync<double>(group, field, rows));
+        }
+    }
+
+    private static async Task<T?[]> ReadAsync<T>(ParquetRowGroupReader group, DataField field, int rows) where T : struct
+    {
+        var values = new T?[rows];
+        if (field.IsNullable)
+        {
+            await group.ReadAsync<T>(field, values.AsMemory());
+            return values;
+        }
+
+        var plain = new T[rows];
+        await group.ReadAsync<T>(field, plain.AsMemory());
+        for (var i = 0; i < rows; i++)
+        {
+            values[i] = plain[i];
+        }
+
+        return values;
+    }
+
+    private static ParquetSchema ToParquet(ArrowSchema schema) => new(schema.FieldsList.Select(f => (Field)(f.DataType switch
+    {
+        StringType => new DataField<string>(f.Name, true),
+        TimestampType => new DateTimeDataField(f.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        BooleanType => new DataField<bool?>(f.Name),
+        Int8Type => new DataField<sbyte?>(f.Name),
+        Int16Type => new DataField<short?>(f.Name),
+        Int32Type => new DataField<int?>(f.Name),
+        Int64Type => new DataField<long?>(f.Name),
+        UInt8Type => new DataField<byte?>(f.Name),
+        UInt16Type => new DataField<ushort?>(f.Name),
+        UInt32Type => new DataField<uint?>(f.Name),
+        UInt64Type => new DataField<ulong?>(f.Name),
+        FloatType => new DataField<float?>(f.Name),
+        DoubleType => new DataField<double?>(f.Name),
+        _ => throw new SchemaException($"Column '{f.Name}' of type {f.DataType.Name} cannot be written to Parquet."),
+    })));
+
+    private static ArrowSchema ToArrow(ParquetSchema schema, string file)
+    {
+        var builder = new ArrowSchema.Builder();
+        foreach (var field in schema.GetDataFields())
+        {
+            if (field.MaxRepetitionLevel > 0)
+            {
+                throw new CorruptDataException($"{file}: column '{field.Name}' is a list; only flat columns are supported.", file);
+            }
+
+            IArrowType type = field.ClrType switch
+            {
+                var t when t == typeof(string) || t == typeof(ReadOnlyMemory<char>) => StringType.Default,
+                var t when t == typeof(bool) => BooleanType.Default,
+                var t when t == typeof(sbyte) => Int8Type.Default,
+                var t when t == typeof(short) => Int16Type.Default,
+                var t when t == typeof(int) => Int32Type.Default,
+                var t when t == typeof(long) => Int64Type.Default,
+                var t when t == typeof(byte) => UInt8Type.Default,
+                var t when t == typeof(ushort) => UInt16Type.Default,
+                var t when t == typeof(uint) => UInt32Type.Default,
+                var t when t == typeof(ulong) => UInt64Type.Default,
+                var t when t == typeof(float) => FloatType.Default,
+                var t when t == typeof(double) => DoubleType.Default,
+                var t when t == typeof(DateTime) => TableColumn.TimestampType,
+                _ => throw new CorruptDataException(
+                    $"{file}: column '{field.Name}' holds {field.ClrType.Name}; supported: string, bool, integers, float, double, timestamp.", file),
+            };
+            builder.Field(f => f.Name(field.Name).DataType(type).Nullable(true));
+        }
+
+        return builder.Build();
+    }
+}

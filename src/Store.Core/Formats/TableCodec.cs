@@ -1,0 +1,96 @@
+using Apache.Arrow;
+using Store.Core.Formats.Ipc;
+using Store.Core.Formats.Parquet;
+using Store.Core.Storage;
+using Store.Core.Tables;
+using Table = Store.Core.Tables.Table;
+
+namespace Store.Core.Formats;
+
+/// <summary>
+/// How one disk format stores tables: one <c>&lt;root&gt;/&lt;path&gt;&lt;extension&gt;</c> file per
+/// entry. Whole-table writes are atomic replaces; formats that can grow add only new rows.
+/// </summary>
+internal abstract class TableCodec
+{
+    /// <summary>The file extension of entries, with the dot.</summary>
+    public abstract string Extension { get; }
+
+    /// <summary>The codec for <paramref name="format"/>, or null for memory-only stores.</summary>
+    /// <exception cref="StoreException">A format that does not hold tables (yet).</exception>
+    public static TableCodec? Create(DiskFormat format) => format switch
+    {
+        DiskFormat.None => null,
+        DiskFormat.Parquet => new ParquetTableCodec(),
+        DiskFormat.Ipc => new IpcTableCodec(),
+        _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet or Ipc."),
+    };
+
+    /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
+    public IReadOnlyList<string> Discover(string root) =>
+        Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+            .Select(file => StorePaths.EntryFor(root, file, Extension))
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The file of entry <paramref name="path"/>.</summary>
+    public string FileFor(string root, string path) => StorePaths.FileFor(root, path, Extension);
+
+    /// <summary>The stored schema and row count, read without loading the rows; null when there is no file.</summary>
+    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
+    public (Schema Schema, long Rows)? Inspect(string root, string path)
+    {
+        var file = FileFor(root, path);
+        return File.Exists(file) ? Guard(file, () => InspectFile(file)) : null;
+    }
+
+    /// <summary>Every stored row of entry <paramref name="path"/>.</summary>
+    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
+    public Table Load(string root, string path)
+    {
+        var file = FileFor(root, path);
+        return Guard(file, () => LoadFile(file));
+    }
+
+    /// <summary>Replaces the entry's file with <paramref name="table"/>, atomically.</summary>
+    public void Write(string root, string path, Table table) => AtomicFile.Replace(FileFor(root, path), stream => WriteFile(stream, table));
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> after the file's rows; a crash leaves the old or the new file.
+    /// By default the file is rewritten whole; formats that can grow override this.
+    /// </summary>
+    public virtual void AppendRows(string root, string path, Table rows) => Write(root, path, Load(root, path).Concat(rows));
+
+    /// <summary>Removes every file of this format under <paramref name="root"/>.</summary>
+    public void Clear(string root)
+    {
+        foreach (var file in Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+                     .Concat(Directory.EnumerateFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories)))
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Reads the schema and row count of <paramref name="file"/>.</summary>
+    protected abstract (Schema Schema, long Rows) InspectFile(string file);
+
+    /// <summary>Reads every row of <paramref name="file"/>.</summary>
+    protected abstract Table LoadFile(string file);
+
+    /// <summary>Writes <paramref name="table"/> as a complete file into <paramref name="stream"/>.</summary>
+    protected abstract void WriteFile(Stream stream, Table table);
+
+    /// <summary>Turns a reader's failure on <paramref name="file"/> into a <see cref="CorruptDataException"/> naming it.</summary>
+    protected static T Guard<T>(string file, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not StoreException and not OutOfMemoryException)
+        {
+            throw new CorruptDataException($"{file}: cannot be read: {e.Message}", file, e);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using Apache.Arrow;
+using Store.Core.Formats;
+
+namespace Store.Core.Tables;
+
+/// <summary>
+/// One table path's data: the rows already in the file (loaded on demand, dropped after each flush
+/// so memory stays bounded) and the rows appended since, held as Arrow batches. Appends must match
+/// the entry's columns and types (column order is normalised); writes through a view replace rows
+/// and/or columns and make the file stale as a whole. Thread-safe through <see cref="Gate"/>.
+/// </summary>
+internal sealed class TableEntry
+{
+    private readonly TableCodec? _codec;
+    private readonly string _root;
+    private bool _loaded;
+    private bool _exists;
+    private Schema? _schema;
+    private long _persistedRows;
+    private Table? _flushed;
+    private Table? _pending;
+    private bool _needsRewrite;
+
+    private TableEntry(string path, TableCodec? codec, string root, bool onDisk)
+    {
+        Path = path;
+        _codec = codec;
+        _root = root;
+        _loaded = !onDisk;
+        _exists = onDisk;
+    }
+
+    /// <summary>The entry's path in its store.</summary>
+    public string Path { get; }
+
+    /// <summary>Serializes every access.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>Whether the entry holds a table (written, appended, or found on disk).</summary>
+    public bool Exists
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _exists;
+            }
+        }
+    }
+
+    /// <summary>An entry with no table yet.</summary>
+    public static TableEntry CreateNew(string path, TableCodec? codec, string root) => new(path, codec, root, onDisk: false);
+
+    /// <summary>An entry found on disk; its schema is read on first use.</summary>
+    public static TableEntry CreateDiscovered(string path, TableCodec codec, string root) => new(path, codec, root, onDisk: true);
+
+    /// <summary>Appends rows with the entry's columns (in any order), creating the entry when it has none.</summary>
+    /// <returns>The row indices the rows now occupy.</returns>
+    /// <exception cref="SchemaException">A missing, extra or retyped column.</exception>
+    public IndexRange Append(Table rows)
+    {
+        lock (Gate)
+        {
+            EnsureLoaded();
+            if (!_exists)
+            {
+                Replace(rows);
+                return new IndexRange(0, rows.RowCount);
+            }
+
+            var conformed = Conform(rows);
+            var start = RowCount;
+            _pending = _pending is null ? conformed : _pending.Concat(conformed);
+            return new IndexRange(start, rows.RowCount);
+        }
+    }
+
+    /// <summary>Without a view, creates or replaces the table; with one, replaces those rows and/or columns.</summary>
+    /// <exception cref="EntryNotFoundException">A view write to an entry with no table.</exception>
+    /// <exception cref="SchemaException">The data's columns, types or row count do not fit the view.</exception>
+    public void Write(Table data, TableView? view)
+    {
+        lock (Gate)
+        {
+            if (view is null)
+            {
+                Replace(data);
+                return;
+            }
+
+            EnsureLoaded();
+            if (!_exists)
+            {
+                throw new EntryNotFoundException($"Cannot write through a view: table '{Path}' does not exist.", Path);
+            }
+
+            var current = Current();
+            var (start, count) = view.Range(current.RowCount, Path);
+            var replaced = view.Columns ?? current.ColumnNames;
+            if (data.RowCount != count || !data.ColumnNames.Order(StringComparer.Ordinal).SequenceEqual(replaced.Order(StringComparer.Ordinal)))
+            {
+                throw new SchemaException(
+                    $"Cannot write ({Table.Describe(data.Schema)}) × {data.RowCount} rows into '{Path}': the view covers columns ({string.Join(", ", replaced)}) × {count} rows.", Path);
+            }
+
+            var columns = new List<(string, IArrowArray)>();
+            foreach (var field in current.Schema.FieldsList)
+            {
+                if (!replaced.Contains(field.Name))
+                {
+                    columns.Add((field.Name, current.Column(field.Name)));
+                    continue;
+                }
+
+                var incoming = data.Schema.GetFieldByName(field.Name);
+                if (!ArrowColumns.SameType(incoming.DataType, field.DataType))
+                {
+                    throw new SchemaException($"Column '{field.Name}' of '{Path}' is {ArrowColumns.Describe(field.DataType)}; the data's is {ArrowColumns.Describe(incoming.DataType)}.", Path);
+                }
+
+                var pieces = new[] { current.Slice(0, start), data, current.Slice(start + count, current.RowCount - start - count) };
+                columns.Add((field.Name, ArrowColumns.Concat(pieces.Select(p => p.Column(field.Name)).ToList(), field.DataType)));
+            }
+
+            Replace(Table.FromColumns([.. columns]));
+        }
+    }
+
+    /// <summary>The selected rows and columns (everything without a view), or null when there is no table.</summary>
+    public Table? Read(TableView? view)
+    {
+        lock (Gate)
+        {
+            EnsureLoaded();
+            if (!_exists)
+            {
+                return null;
+            }
+
+            var current = Current();
+            if (view is null)
+            {
+                return current;
+            }
+
+            var (start, count) = view.Range(current.RowCount, Path);
+            var rows = current.Slice(start, count);
+            return view.Columns is null ? rows : rows.Select(view.Columns);
+        }
+    }
+
+    /// <summary>Writes what the file lacks: the new rows when the format can add them, else the whole table.</summary>
+    public void Flush()
+    {
+        lock (Gate)
+        {
+            if (_codec is null || !_exists || (!_needsRewrite && (_pending?.RowCount ?? 0) == 0))
+            {
+                return;
+            }
+
+            if (_needsRewrite || _persistedRows == 0)
+            {
+                _codec.Write(_root, Path, Current());
+            }
+            else
+            {
+                _codec.AppendRows(_root, Path, _pending!);
+            }
+
+            _persistedRows = RowCount;
+            _pending = null;
+            _flushed = null;
+            _needsRewrite = false;
+        }
+    }
+
+    private long RowCount => (_needsRewrite ? 0 : _persistedRows) + (_pending?.RowCount ?? 0);
+
+    private Table Current()
+    {
+        if (_needsRewrite)
+        {
+            return _pending!;
+        }
+
+        var flushed = _flushed ??= _persistedRows > 0 ? Conform(_codec!.Load(_root, Path)) : Table.Empty(_schema!);
+        return _pending is null ? flushed : flushed.Concat(_pending);
+    }
+
+    private void EnsureLoaded()
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        if (_codec?.Inspect(_root, Path) is { } stored)
+        {
+            _schema = Table.Empty(stored.Schema).Schema;
+            _persistedRows = stored.Rows;
+        }
+        else
+        {
+            _exists = false;
+        }
+
+        _loaded = true;
+    }
+
+    private void Replace(Table data)
+    {
+        _schema = data.Schema;
+        _pending = data;
+        _flushed = null;
+        _persistedRows = 0;
+        _needsRewrite = true;
+        _exists = true;
+        _loaded = true;
+    }
+
+    /// <summary>The rows with the entry's column order, or an error naming every missing, extra or retyped column.</summary>
+    private Table Conform(Table rows)
+    {
+        var problems = new List<string>();
+        foreach (var field in _schema!.FieldsList)
+        {
+            var index = rows.Schema.GetFieldIndex(field.Name);
+            if (index < 0)
+            {
+                problems.Add($"missing column '{field.Name}' ({ArrowColumns.Describe(field.DataType)})");
+            }
+            else if (!ArrowColumns.SameType(rows.Schema.GetFieldByIndex(index).DataType, field.DataType))
+            {
+                problems.Add($"column '{field.Name}' is {ArrowColumns.Describe(rows.Schema.GetFieldByIndex(index).DataType)}, expected {ArrowColumns.Describe(field.DataType)}");
+            }
+        }
+
+        problems.AddRange(rows.Schema.FieldsList.Where(f => _schema.GetFieldIndex(f.Name) < 0).Select(f => $"extra column '{f.Name}'"));
+        if (problems.Count > 0)
+        {
+            throw new SchemaException($"Rows do not fit table '{Path}' ({Table.Describe(_schema)}): {string.Join("; ", problems)}.", Path);
+        }
+
+        return Table.FromBatches(_schema, rows.Select(_schema.FieldsList.Select(f => f.Name).ToList()).Batches.Select(b => new RecordBatch(_schema, b.Arrays, b.Length)));
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using Apache.Arrow;
+using Store.Core.Formats;
+using Store.Core.Storage;
+using Store.Core.Tables.Filters;
+
+namespace Store.Core.Tables;
+
+/// <summary>
+/// Tables by path, in memory (<see cref="DiskFormat.None"/>) or flushed as Parquet or Arrow IPC
+/// files (<c>&lt;root&gt;/&lt;path&gt;.parquet</c>, <c>.arrow</c>). Appends add Arrow batches without
+/// copying and create missing tables; a flush writes only tables that changed, and for Parquet only
+/// the new rows (one more row group). Safe to call from many threads.
+/// </summary>
+public sealed class TableStore : DataStore<Table, TableView, Table>
+{
+    private readonly TableCodec? _codec;
+    private readonly ConcurrentDictionary<string, TableEntry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Opens a table store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
+    public TableStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None)
+        : this(path, StoreModes.Parse(mode), diskFormat)
+    {
+    }
+
+    /// <summary>Opens a table store.</summary>
+    /// <param name="path">The root folder (ignored for <see cref="DiskFormat.None"/>).</param>
+    /// <param name="mode">How to open the root; see <see cref="StoreMode"/>.</param>
+    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Parquet"/> or <see cref="DiskFormat.Ipc"/>.</param>
+    public TableStore(string path, StoreMode mode, DiskFormat diskFormat)
+        : base(path, mode, diskFormat, StoreKind.Table)
+    {
+        _codec = TableCodec.Create(diskFormat);
+        if (_codec is null)
+        {
+            return;
+        }
+
+        if (mode == StoreMode.Write)
+        {
+            _codec.Clear(Path);
+        }
+
+        foreach (var entryPath in _codec.Discover(Path))
+        {
+            _entries[entryPath] = TableEntry.CreateDiscovered(entryPath, _codec, Path);
+        }
+    }
+
+    /// <summary>A writable store that lives in memory only.</summary>
+    public static TableStore InMemory() => new("", StoreMode.Append, DiskFormat.None);
+
+    /// <inheritdoc />
+    /// <exception cref="SchemaException">The data does not fit the view's rows and columns.</exception>
+    public override void Write(string path, Table data, TableView? view = null)
+    {
+        EnsureWritable("write", path);
+        var entry = view is null ? EntryFor(path) : Existing(path)
+            ?? throw new EntryNotFoundException($"Cannot write through a view: table '{path}' does not exist.", path);
+        entry.Write(data, view);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="SchemaException">A missing, extra or retyped column (named in the message).</exception>
+    public override IndexRange Append(string path, Table data)
+    {
+        EnsureWritable("append to", path);
+        return EntryFor(path).Append(data);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StoreException">Some tables could not be flushed; every other table was.</exception>
+    public override void Flush()
+    {
+        EnsureWritable("flush");
+        var failures = new FlushFailures();
+        var entries = _entries.Values.ToList();
+        foreach (var entry in entries)
+        {
+            failures.Run(entry.Path, entry.Flush);
+        }
+
+        failures.ThrowIfAny(entries.Count);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Available()
+    {
+        EnsureOpen();
+        return _entries.Values.Where(e => e.Exists).Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The table as it stands (immutable; shares the store's batches, nothing is copied), or null.</summary>
+    public override Table? Get(string path) => Existing(path)?.Read(null);
+
+    /// <inheritdoc />
+    /// <exception cref="SchemaException">Rows outside the table or an unknown column.</exception>
+    public override Table? Read(string path, TableView? view = null) => Existing(path)?.Read(view);
+
+    /// <summary>One column of the table as a single Arrow array, or null when there is no table.</summary>
+    /// <exception cref="SchemaException">No such column.</exception>
+    public IArrowArray? ReadColumn(string path, string column) => Existing(path)?.Read(null)?.Column(column);
+
+    /// <summary>
+    /// The rows whose <c>ens_id</c>, <c>run_id</c> and <c>micro_id</c> equal the given keys (when
+    /// given) and that satisfy <paramref name="filter"/> (see <see cref="FilterParser"/>), or null
+    /// when there is no table.
+    /// </summary>
+    /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch.</exception>
+    public Table? Query(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null)
+    {
+        var table = Existing(path)?.Read(null);
+        if (table is null)
+        {
+            return null;
+        }
+
+        var conditions = new List<FilterExpression>();
+        if (ensId is not null)
+        {
+            conditions.Add(new FilterExpression.Comparison("ens_id", "==", new FilterLiteral(null, ensId, null, 0), 0));
+        }
+
+        if (runId is not null)
+        {
+            conditions.Add(new FilterExpression.Comparison("run_id", "==", new FilterLiteral(null, runId, null, 0), 0));
+        }
+
+        if (microId is { } micro)
+        {
+            conditions.Add(new FilterExpression.Comparison("micro_id", "==", new FilterLiteral(micro, null, null, 0), 0));
+        }
+
+        if (filter is not null)
+        {
+            conditions.Add(FilterParser.Parse(filter));
+        }
+
+        if (conditions.Count == 0)
+        {
+            return table;
+        }
+
+        var mask = FilterEvaluator.Evaluate(conditions.Aggregate((a, b) => new FilterExpression.And(a, b)), table, path);
+        var rows = Enumerable.Range(0, mask.Length).Where(i => mask[i]).ToArray();
+        return table.Take(rows);
+    }
+
+    /// <inheritdoc />
+    protected override void Release() => _entries.Clear();
+
+    // Only valid paths are ever added, so a hit needs no validation.
+    private TableEntry EntryFor(string path) =>
+        _entries.TryGetValue(path, out var entry)
+            ? entry
+            : _entries.GetOrAdd(StorePaths.Validate(path), p => TableEntry.CreateNew(p, _codec, Path));
+
+    private TableEntry? Existing(string path)
+    {
+        EnsureOpen();
+        if (!_entries.TryGetValue(path, out var entry))
+        {
+            StorePaths.Validate(path);
+            return null;
+        }
+
+        return entry.Exists ? entry : null;
+    }
+}

@@ -1,0 +1,279 @@
+using Apache.Arrow;
+using Parquet;
+using Store.Core.Tables;
+using Table = Store.Core.Tables.Table;
+
+namespace Store.Core.Tests;
+
+public class TableStoreTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    public static TheoryData<DiskFormat> Formats => new() { DiskFormat.None, DiskFormat.Parquet, DiskFormat.Ipc };
+
+    public static TheoryData<DiskFormat> DiskFormats => new() { DiskFormat.Parquet, DiskFormat.Ipc };
+
+    private static Table AllTypes(int start, int count)
+    {
+        var rows = Enumerable.Range(start, count).ToArray();
+        T? Maybe<T>(int i, T value) where T : struct => i % 4 == 3 ? null : value;
+        return Table.FromColumns(
+            ("s", TableColumn.Of([.. rows.Select(i => i % 4 == 3 ? null : $"row{i}")])),
+            ("b", TableColumn.Of<bool>([.. rows.Select(i => Maybe(i, i % 2 == 0))])),
+            ("i8", TableColumn.Of<sbyte>([.. rows.Select(i => Maybe(i, (sbyte)(i - 50)))])),
+            ("i16", TableColumn.Of<short>([.. rows.Select(i => Maybe(i, (short)(i * -300)))])),
+            ("i32", TableColumn.Of<int>([.. rows.Select(i => Maybe(i, i * 70_000))])),
+            ("i64", TableColumn.Of<long>([.. rows.Select(i => Maybe(i, i * 5_000_000_000L))])),
+            ("u8", TableColumn.Of<byte>([.. rows.Select(i => Maybe(i, (byte)i))])),
+            ("u16", TableColumn.Of<ushort>([.. rows.Select(i => Maybe(i, (ushort)(i * 600)))])),
+            ("u32", TableColumn.Of<uint>([.. rows.Select(i => Maybe(i, (uint)i * 40_000_000u))])),
+            ("u64", TableColumn.Of<ulong>([.. rows.Select(i => Maybe(i, ulong.MaxValue - (ulong)i))])),
+            ("f32", TableColumn.Of<float>([.. rows.Select(i => Maybe(i, i / 3f))])),
+            ("f64", TableColumn.Of<double>([.. rows.Select(i => Maybe(i, i / 7.0))])),
+            ("t", TableColumn.Of<DateTime>([.. rows.Select(i => Maybe(i, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i * 1.5)))])));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void AppendFlushReopen_EveryColumnType_ReadsBackEqualWithNulls(DiskFormat format)
+    {
+        var root = format == DiskFormat.None ? "" : _temp.Path;
+        using (var store = new TableStore(root, "w", format))
+        {
+            Assert.Equal(new IndexRange(0, 10), store.Append("prj/energies", AllTypes(0, 10)));
+            store.Flush();
+            Assert.Equal(new IndexRange(10, 6), store.Append("prj/energies", AllTypes(10, 6)));
+            store.Flush();
+            AssertSameRows(AllTypes(0, 16), store.Read("prj/energies")!);
+            if (format == DiskFormat.None)
+            {
+                return;
+            }
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", format);
+        Assert.Equal(["prj/energies"], reopened.Available());
+        AssertSameRows(AllTypes(0, 16), reopened.Read("prj/energies")!);
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Append_ColumnsInOtherOrder_AreNormalised(DiskFormat format)
+    {
+        using var store = new TableStore(format == DiskFormat.None ? "" : _temp.Path, "w", format);
+        store.Append("t", Table.FromColumns(("a", TableColumn.Of<long>([1L])), ("b", TableColumn.Of(["x"]))));
+        store.Append("t", Table.FromColumns(("b", TableColumn.Of(["y"])), ("a", TableColumn.Of<long>([2L]))));
+        store.Flush();
+        var table = store.Read("t")!;
+        Assert.Equal(["a", "b"], table.ColumnNames);
+        Assert.Equal([1L, 2L], table.Values<long>("a"));
+        Assert.Equal(new string?[] { "x", "y" }, table.Strings("b"));
+    }
+
+    [Theory]
+    [InlineData("missing column 'b'")]
+    [InlineData("extra column 'c'")]
+    [InlineData("column 'b' is int32, expected utf8")]
+    public void Append_SchemaMismatch_ThrowsNamingTheColumnAndKeepsRows(string problem)
+    {
+        using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
+        store.Append("t", Table.FromColumns(("a", TableColumn.Of<long>([1L])), ("b", TableColumn.Of(["x"]))));
+        var bad = problem switch
+        {
+            "missing column 'b'" => Table.FromColumns(("a", TableColumn.Of<long>([2L]))),
+            "extra column 'c'" => Table.FromColumns(("a", TableColumn.Of<long>([2L])), ("b", TableColumn.Of(["y"])), ("c", TableColumn.Of<int>([3])))
+                ,
+            _ => Table.FromColumns(("a", TableColumn.Of<long>([2L])), ("b", TableColumn.Of<int>([3]))),
+        };
+        var error = Assert.Throws<SchemaException>(() => store.Append("t", bad));
+        Assert.Contains(problem, error.Message);
+        Assert.Contains("'t'", error.Message);
+        Assert.Equal(1, store.Read("t")!.RowCount);
+        store.Flush();
+        Assert.Equal(1, store.Read("t")!.RowCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void WriteWithView_RowsColumnsAndBoth_ReplaceOnlyThatPart(DiskFormat format)
+    {
+        using var store = new TableStore(format == DiskFormat.None ? "" : _temp.Path, "w", format);
+        store.Append("t", Table.FromColumns(("a", TableColumn.Of<long>([0L, 1, 2, 3])), ("b", TableColumn.Of(["w", "x", "y", "z"]))));
+        store.Flush();
+        store.Append("t", Table.FromColumns(("a", TableColumn.Of<long>([4L])), ("b", TableColumn.Of(["v"]))));
+
+        store.Write("t", Table.FromColumns(("a", TableColumn.Of<long>([10L, 11])), ("b", TableColumn.Of(["A", "B"]))), TableView.Rows(1, 3));
+        store.Write("t", Table.FromColumns(("b", TableColumn.Of(["p", "q", "r", "s", "t"]))), TableView.Select("b"));
+        store.Write("t", Table.FromColumns(("a", TableColumn.Of<long>([40L]))), new TableView(4, 5, ["a"]));
+        store.Flush();
+
+        var table = format == DiskFormat.None ? store.Read("t")! : new TableStore(_temp.Path, "r", format).Read("t")!;
+        Assert.Equal([0L, 10L, 11L, 3L, 40L], table.Values<long>("a"));
+        Assert.Equal(new string?[] { "p", "q", "r", "s", "t" }, table.Strings("b"));
+    }
+
+    [Fact]
+    public void WriteWithView_BadFit_ThrowsAndKeepsTable()
+    {
+        using var store = TableStore.InMemory();
+        store.Write("t", Table.FromColumns(("a", TableColumn.Of<long>([0L, 1, 2]))));
+        Assert.Throws<SchemaException>(() => store.Write("t", Table.FromColumns(("a", TableColumn.Of<long>([9L]))), TableView.Rows(0, 2)));
+        Assert.Throws<SchemaException>(() => store.Write("t", Table.FromColumns(("a", TableColumn.Of<long>([9L]))), TableView.Rows(2, 5)));
+        Assert.Throws<SchemaException>(() => store.Write("t", Table.FromColumns(("a", TableColumn.Of<int>([9]))), TableView.Rows(0, 1)));
+        Assert.Throws<EntryNotFoundException>(() => store.Write("nope", Table.FromColumns(("a", TableColumn.Of<long>([9L]))), TableView.Rows(0, 1)));
+        Assert.Equal([0L, 1L, 2L], store.Read("t")!.Values<long>("a"));
+    }
+
+    [Fact]
+    public void ReadWithView_RowsAndColumns_AndReadColumn()
+    {
+        using var store = TableStore.InMemory();
+        store.Append("t", AllTypes(0, 5));
+        store.Append("t", AllTypes(5, 5));
+        var view = store.Read("t", new TableView(3, 7, ["i32", "s"]))!;
+        Assert.Equal(["i32", "s"], view.ColumnNames);
+        Assert.Equal([null, 280_000, 350_000, 420_000], view.Values<int>("i32"));
+        Assert.Equal(10, store.ReadColumn("t", "f64")!.Length);
+        Assert.Throws<SchemaException>(() => store.Read("t", TableView.Rows(8, 11)));
+        Assert.Throws<SchemaException>(() => store.ReadColumn("t", "nope"));
+        Assert.Null(store.Read("missing"));
+        Assert.Null(store.Get("missing"));
+    }
+
+    [Fact]
+    public async Task Flush_Parquet_AddsOneRowGroupPerFlushAndKeepsEarlierRows()
+    {
+        using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
+        for (var flush = 0; flush < 3; flush++)
+        {
+            store.Append("e", AllTypes(flush * 4, 4));
+            store.Flush();
+        }
+
+        store.Flush();
+        await using (var stream = File.OpenRead(_temp.Sub("e.parquet")))
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream);
+            Assert.Equal(3, reader.RowGroupCount);
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+        AssertSameRows(AllTypes(0, 12), reopened.Read("e")!);
+    }
+
+    [Fact]
+    public void Flush_UnchangedTables_LeavesTheirFilesAlone()
+    {
+        using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
+        store.Append("a", AllTypes(0, 2));
+        store.Append("b", AllTypes(0, 2));
+        store.Flush();
+        var stamp = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(_temp.Sub("a.parquet"), stamp);
+        store.Append("b", AllTypes(2, 2));
+        store.Flush();
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(_temp.Sub("a.parquet")));
+    }
+
+    [Fact]
+    public void Query_KeysAndFilter_ReturnMatchingRows()
+    {
+        using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
+        for (var run = 0; run < 3; run++)
+        {
+            store.Append("energies", Table.FromColumns(
+                ("ens_id", TableColumn.Of([.. Enumerable.Repeat("ens0", 10)])),
+                ("run_id", TableColumn.Of([.. Enumerable.Repeat($"run{run}", 10)])),
+                ("micro_id", TableColumn.Of<long>([.. Enumerable.Range(0, 10).Select(i => (long?)i)])),
+                ("potential", TableColumn.Of<double>([.. Enumerable.Range(0, 10).Select(i => (double?)(i - run))]))));
+            store.Flush();
+        }
+
+        Assert.Equal(30, store.Query("energies", ensId: "ens0")!.RowCount);
+        Assert.Equal(10, store.Query("energies", runId: "run1")!.RowCount);
+        var one = store.Query("energies", "ens0", "run2", 7)!;
+        Assert.Equal([5.0], one.Values<double>("potential"));
+        var filtered = store.Query("energies", runId: "run0", filter: "potential >= 8 or micro_id in (0, 1)")!;
+        Assert.Equal([0L, 1L, 8L, 9L], filtered.Values<long>("micro_id"));
+        Assert.Equal(0, store.Query("energies", ensId: "nobody")!.RowCount);
+        Assert.Throws<FilterException>(() => store.Query("energies", filter: "potential >"));
+        Assert.Throws<FilterException>(() => store.Query("energies", filter: "energy > 1"));
+        Assert.Null(store.Query("missing"));
+    }
+
+    [Theory]
+    [MemberData(nameof(DiskFormats))]
+    public void Reopen_CorruptFile_ThrowsNamingItAndServesOthers(DiskFormat format)
+    {
+        string file;
+        using (var store = new TableStore(_temp.Path, "w", format))
+        {
+            store.Append("good", AllTypes(0, 3));
+            store.Append("bad", AllTypes(0, 3));
+            store.Flush();
+        }
+
+        file = Directory.GetFiles(_temp.Path).Single(f => Path.GetFileName(f).StartsWith("bad", StringComparison.Ordinal));
+        var bytes = File.ReadAllBytes(file);
+        File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
+
+        using var reopened = new TableStore(_temp.Path, "r+", format);
+        Assert.Equal(["bad", "good"], reopened.Available());
+        var error = Assert.Throws<CorruptDataException>(() => reopened.Read("bad"));
+        Assert.Contains(Path.GetFileName(file), error.Message);
+        Assert.Throws<CorruptDataException>(() => reopened.Append("bad", AllTypes(3, 1)));
+        AssertSameRows(AllTypes(0, 3), reopened.Read("good")!);
+        reopened.Append("good", AllTypes(3, 1));
+        reopened.Flush();
+        Assert.Equal(4, reopened.Read("good")!.RowCount);
+    }
+
+    [Fact]
+    public void Operations_ReadOnlyMode_ThrowAndChangeNothing()
+    {
+        using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
+        {
+            store.Append("t", AllTypes(0, 2));
+        }
+
+        using var readOnly = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+        Assert.Throws<StoreModeException>(() => readOnly.Append("t", AllTypes(2, 1)));
+        Assert.Throws<StoreModeException>(() => readOnly.Write("t", AllTypes(2, 1)));
+        Assert.Throws<StoreModeException>(readOnly.Flush);
+        Assert.Equal(2, readOnly.Read("t")!.RowCount);
+    }
+
+    private static void AssertSameRows(Table expected, Table actual)
+    {
+        Assert.Equal(expected.ColumnNames, actual.ColumnNames);
+        Assert.Equal(expected.RowCount, actual.RowCount);
+        foreach (var name in expected.ColumnNames)
+        {
+            var (e, a) = (expected.Column(name), actual.Column(name));
+            Assert.True(ArrowColumnsEqual(e, a), $"column {name} differs");
+        }
+    }
+
+    private static bool ArrowColumnsEqual(IArrowArray expected, IArrowArray actual) =>
+        expected.Length == actual.Length && Enumerable.Range(0, expected.Length).All(i => Equals(Value(expected, i), Value(actual, i)));
+
+    private static object? Value(IArrowArray array, int i) => array.IsNull(i) ? null : array switch
+    {
+        StringArray s => s.GetString(i),
+        BooleanArray b => b.GetValue(i),
+        TimestampArray t => t.GetTimestamp(i),
+        Int8Array a => a.GetValue(i),
+        Int16Array a => a.GetValue(i),
+        Int32Array a => a.GetValue(i),
+        Int64Array a => a.GetValue(i),
+        UInt8Array a => a.GetValue(i),
+        UInt16Array a => a.GetValue(i),
+        UInt32Array a => a.GetValue(i),
+        UInt64Array a => a.GetValue(i),
+        FloatArray a => a.GetValue(i),
+        DoubleArray a => a.GetValue(i),
+        _ => throw new InvalidOperationException(array.GetType().Name),
+    };
+}
