@@ -11,9 +11,11 @@ public class TableStoreTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<DiskFormat> Formats => new() { DiskFormat.None, DiskFormat.Parquet, DiskFormat.Ipc };
+    public static TheoryData<DiskFormat> Formats => new() { DiskFormat.None, DiskFormat.Parquet, DiskFormat.Ipc, DiskFormat.Csv, DiskFormat.Json };
 
-    public static TheoryData<DiskFormat> DiskFormats => new() { DiskFormat.Parquet, DiskFormat.Ipc };
+    public static TheoryData<DiskFormat> DiskFormats => new() { DiskFormat.Parquet, DiskFormat.Ipc, DiskFormat.Csv, DiskFormat.Json };
+
+    public static TheoryData<DiskFormat> TextFormats => new() { DiskFormat.Csv, DiskFormat.Json };
 
     private static Table AllTypes(int start, int count)
     {
@@ -215,9 +217,14 @@ public class TableStoreTests : IDisposable
             store.Flush();
         }
 
-        file = Directory.GetFiles(_temp.Path).Single(f => Path.GetFileName(f).StartsWith("bad", StringComparison.Ordinal));
+        file = Directory.GetFiles(_temp.Path).Single(f => Path.GetFileName(f).StartsWith("bad", StringComparison.Ordinal) && !f.EndsWith(".schema", StringComparison.Ordinal));
         var bytes = File.ReadAllBytes(file);
-        File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
+        File.WriteAllBytes(file, format switch
+        {
+            DiskFormat.Csv => [.. bytes, .. "row9,maybe,1\n"u8.ToArray()],
+            DiskFormat.Json => [.. bytes, .. "{oops\n"u8.ToArray()],
+            _ => bytes[..(bytes.Length / 2)],
+        });
 
         using var reopened = new TableStore(_temp.Path, "r+", format);
         Assert.Equal(["bad", "good"], reopened.Available());
@@ -228,6 +235,44 @@ public class TableStoreTests : IDisposable
         reopened.Append("good", AllTypes(3, 1));
         reopened.Flush();
         Assert.Equal(4, reopened.Read("good")!.RowCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(TextFormats))]
+    public void Reopen_TextFileCutMidLine_ReadsCompleteRowsAndNextFlushRepairs(DiskFormat format)
+    {
+        using (var store = new TableStore(_temp.Path, "w", format))
+        {
+            store.Append("t", AllTypes(0, 3));
+        }
+
+        var file = Directory.GetFiles(_temp.Path).Single(f => !f.EndsWith(".schema", StringComparison.Ordinal));
+        File.AppendAllText(file, format == DiskFormat.Csv ? "row99,true,1" : "{\"s\": \"row99\", \"b\": tr");
+
+        using (var store = new TableStore(_temp.Path, "r+", format))
+        {
+            AssertSameRows(AllTypes(0, 3), store.Read("t")!);
+            store.Append("t", AllTypes(3, 2));
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", format);
+        AssertSameRows(AllTypes(0, 5), reopened.Read("t")!);
+    }
+
+    [Theory]
+    [InlineData(DiskFormat.Csv, "id,score,ok,name,at\n1,2.5,true,\"a, b\",2026-01-02 03:04:05\n2,,false,,2026-01-03 00:00:00\n")]
+    [InlineData(DiskFormat.Json, "{\"id\": 1, \"score\": 2.5, \"ok\": true, \"name\": \"a, b\", \"at\": \"2026-01-02 03:04:05\"}\n{\"id\": 2, \"score\": null, \"ok\": false, \"name\": null, \"at\": \"2026-01-03 00:00:00\"}\n")]
+    public void Read_TextFileWithoutSchema_InfersColumnTypes(DiskFormat format, string content)
+    {
+        Directory.CreateDirectory(_temp.Path);
+        File.WriteAllText(_temp.Sub(format == DiskFormat.Csv ? "x.csv" : "x.jsonl"), content);
+        using var store = new TableStore(_temp.Path, "r", format);
+        var table = store.Read("x")!;
+        Assert.Equal("id: int64, score: double, ok: bool, name: utf8, at: timestamp[Microsecond, UTC]", Table.Describe(table.Schema));
+        Assert.Equal([1L, 2L], table.Values<long>("id"));
+        Assert.Equal([2.5, null], table.Values<double>("score"));
+        Assert.Equal(new string?[] { "a, b", null }, table.Strings("name"));
+        Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), table.Values<DateTime>("at")[0]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Store.Core.Formats.Ipc;
 using Store.Core.Formats.Parquet;
+using Store.Core.Formats.Text;
 using Store.Core.Storage;
 using Store.Core.Tables;
 using Table = Store.Core.Tables.Table;
@@ -23,7 +24,9 @@ internal abstract class TableCodec
         DiskFormat.None => null,
         DiskFormat.Parquet => new ParquetTableCodec(),
         DiskFormat.Ipc => new IpcTableCodec(),
-        _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet or Ipc."),
+        DiskFormat.Csv => new CsvTableCodec(),
+        DiskFormat.Json => new JsonLinesTableCodec(),
+        _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet, Csv, Ipc or Json."),
     };
 
     /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
@@ -54,7 +57,7 @@ internal abstract class TableCodec
     }
 
     /// <summary>Replaces the entry's file with <paramref name="table"/>, atomically.</summary>
-    public void Write(string root, string path, Table table) => AtomicFile.Replace(FileFor(root, path), stream => WriteFile(stream, table));
+    public virtual void Write(string root, string path, Table table) => AtomicFile.Replace(FileFor(root, path), stream => WriteFile(stream, table));
 
     /// <summary>
     /// Adds <paramref name="rows"/> after the file's rows; a crash leaves the old or the new file.
@@ -62,10 +65,11 @@ internal abstract class TableCodec
     /// </summary>
     public virtual void AppendRows(string root, string path, Table rows) => Write(root, path, Load(root, path).Concat(rows));
 
-    /// <summary>Removes every file of this format under <paramref name="root"/>.</summary>
+    /// <summary>Removes every file of this format under <paramref name="root"/> (with schema files beside them).</summary>
     public void Clear(string root)
     {
         foreach (var file in Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+                     .Concat(Directory.EnumerateFiles(root, "*" + Extension + ".schema", SearchOption.AllDirectories))
                      .Concat(Directory.EnumerateFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories)))
         {
             File.Delete(file);
