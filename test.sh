@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need beyond NuGet when it is missing
-# (Debian's python3-numpy, run as /usr/bin/python3 by the interop tests), then runs dotnet test.
+# Runs every test. Installs what the tests need beyond NuGet when it is missing (Debian's
+# python3-numpy, run as /usr/bin/python3; Node.js and the npm readers pinned in
+# tests/interop/package-lock.json: DuckDB and apache-arrow), then runs dotnet test.
 # Extra arguments go to `dotnet test` (for example --filter or --logger).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 missing=()
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}"
@@ -14,6 +17,11 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -d tests/interop/node_modules/@duckdb/node-api ] || [ ! -d tests/interop/node_modules/apache-arrow ]; then
+  echo "test.sh: installing the npm readers (tests/interop)"
+  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -17,26 +17,6 @@ public class TableStoreTests : IDisposable
 
     public static TheoryData<DiskFormat> TextFormats => new() { DiskFormat.Csv, DiskFormat.Json };
 
-    private static Table AllTypes(int start, int count)
-    {
-        var rows = Enumerable.Range(start, count).ToArray();
-        T? Maybe<T>(int i, T value) where T : struct => i % 4 == 3 ? null : value;
-        return Table.FromColumns(
-            ("s", TableColumn.Of([.. rows.Select(i => i % 4 == 3 ? null : $"row{i}")])),
-            ("b", TableColumn.Of<bool>([.. rows.Select(i => Maybe(i, i % 2 == 0))])),
-            ("i8", TableColumn.Of<sbyte>([.. rows.Select(i => Maybe(i, (sbyte)(i - 50)))])),
-            ("i16", TableColumn.Of<short>([.. rows.Select(i => Maybe(i, (short)(i * -300)))])),
-            ("i32", TableColumn.Of<int>([.. rows.Select(i => Maybe(i, i * 70_000))])),
-            ("i64", TableColumn.Of<long>([.. rows.Select(i => Maybe(i, i * 5_000_000_000L))])),
-            ("u8", TableColumn.Of<byte>([.. rows.Select(i => Maybe(i, (byte)i))])),
-            ("u16", TableColumn.Of<ushort>([.. rows.Select(i => Maybe(i, (ushort)(i * 600)))])),
-            ("u32", TableColumn.Of<uint>([.. rows.Select(i => Maybe(i, (uint)i * 40_000_000u))])),
-            ("u64", TableColumn.Of<ulong>([.. rows.Select(i => Maybe(i, ulong.MaxValue - (ulong)i))])),
-            ("f32", TableColumn.Of<float>([.. rows.Select(i => Maybe(i, i / 3f))])),
-            ("f64", TableColumn.Of<double>([.. rows.Select(i => Maybe(i, i / 7.0))])),
-            ("t", TableColumn.Of<DateTime>([.. rows.Select(i => Maybe(i, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i * 1.5)))])));
-    }
-
     [Theory]
     [MemberData(nameof(Formats))]
     public void AppendFlushReopen_EveryColumnType_ReadsBackEqualWithNulls(DiskFormat format)
@@ -44,11 +24,11 @@ public class TableStoreTests : IDisposable
         var root = format == DiskFormat.None ? "" : _temp.Path;
         using (var store = new TableStore(root, "w", format))
         {
-            Assert.Equal(new IndexRange(0, 10), store.Append("prj/energies", AllTypes(0, 10)));
+            Assert.Equal(new IndexRange(0, 10), store.Append("prj/energies", TestTables.AllTypes(0, 10)));
             store.Flush();
-            Assert.Equal(new IndexRange(10, 6), store.Append("prj/energies", AllTypes(10, 6)));
+            Assert.Equal(new IndexRange(10, 6), store.Append("prj/energies", TestTables.AllTypes(10, 6)));
             store.Flush();
-            AssertSameRows(AllTypes(0, 16), store.Read("prj/energies")!);
+            AssertSameRows(TestTables.AllTypes(0, 16), store.Read("prj/energies")!);
             if (format == DiskFormat.None)
             {
                 return;
@@ -57,7 +37,7 @@ public class TableStoreTests : IDisposable
 
         using var reopened = new TableStore(_temp.Path, "r", format);
         Assert.Equal(["prj/energies"], reopened.Available());
-        AssertSameRows(AllTypes(0, 16), reopened.Read("prj/energies")!);
+        AssertSameRows(TestTables.AllTypes(0, 16), reopened.Read("prj/energies")!);
     }
 
     [Theory]
@@ -132,8 +112,8 @@ public class TableStoreTests : IDisposable
     public void ReadWithView_RowsAndColumns_AndReadColumn()
     {
         using var store = TableStore.InMemory();
-        store.Append("t", AllTypes(0, 5));
-        store.Append("t", AllTypes(5, 5));
+        store.Append("t", TestTables.AllTypes(0, 5));
+        store.Append("t", TestTables.AllTypes(5, 5));
         var view = store.Read("t", new TableView(3, 7, ["i32", "s"]))!;
         Assert.Equal(["i32", "s"], view.ColumnNames);
         Assert.Equal([null, 280_000, 350_000, 420_000], view.Values<int>("i32"));
@@ -150,7 +130,7 @@ public class TableStoreTests : IDisposable
         using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
         for (var flush = 0; flush < 3; flush++)
         {
-            store.Append("e", AllTypes(flush * 4, 4));
+            store.Append("e", TestTables.AllTypes(flush * 4, 4));
             store.Flush();
         }
 
@@ -162,19 +142,19 @@ public class TableStoreTests : IDisposable
         }
 
         using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
-        AssertSameRows(AllTypes(0, 12), reopened.Read("e")!);
+        AssertSameRows(TestTables.AllTypes(0, 12), reopened.Read("e")!);
     }
 
     [Fact]
     public void Flush_UnchangedTables_LeavesTheirFilesAlone()
     {
         using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
-        store.Append("a", AllTypes(0, 2));
-        store.Append("b", AllTypes(0, 2));
+        store.Append("a", TestTables.AllTypes(0, 2));
+        store.Append("b", TestTables.AllTypes(0, 2));
         store.Flush();
         var stamp = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(_temp.Sub("a.parquet"), stamp);
-        store.Append("b", AllTypes(2, 2));
+        store.Append("b", TestTables.AllTypes(2, 2));
         store.Flush();
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(_temp.Sub("a.parquet")));
     }
@@ -212,8 +192,8 @@ public class TableStoreTests : IDisposable
         string file;
         using (var store = new TableStore(_temp.Path, "w", format))
         {
-            store.Append("good", AllTypes(0, 3));
-            store.Append("bad", AllTypes(0, 3));
+            store.Append("good", TestTables.AllTypes(0, 3));
+            store.Append("bad", TestTables.AllTypes(0, 3));
             store.Flush();
         }
 
@@ -230,9 +210,9 @@ public class TableStoreTests : IDisposable
         Assert.Equal(["bad", "good"], reopened.Available());
         var error = Assert.Throws<CorruptDataException>(() => reopened.Read("bad"));
         Assert.Contains(Path.GetFileName(file), error.Message);
-        Assert.Throws<CorruptDataException>(() => reopened.Append("bad", AllTypes(3, 1)));
-        AssertSameRows(AllTypes(0, 3), reopened.Read("good")!);
-        reopened.Append("good", AllTypes(3, 1));
+        Assert.Throws<CorruptDataException>(() => reopened.Append("bad", TestTables.AllTypes(3, 1)));
+        AssertSameRows(TestTables.AllTypes(0, 3), reopened.Read("good")!);
+        reopened.Append("good", TestTables.AllTypes(3, 1));
         reopened.Flush();
         Assert.Equal(4, reopened.Read("good")!.RowCount);
     }
@@ -243,7 +223,7 @@ public class TableStoreTests : IDisposable
     {
         using (var store = new TableStore(_temp.Path, "w", format))
         {
-            store.Append("t", AllTypes(0, 3));
+            store.Append("t", TestTables.AllTypes(0, 3));
         }
 
         var file = Directory.GetFiles(_temp.Path).Single(f => !f.EndsWith(".schema", StringComparison.Ordinal));
@@ -251,12 +231,12 @@ public class TableStoreTests : IDisposable
 
         using (var store = new TableStore(_temp.Path, "r+", format))
         {
-            AssertSameRows(AllTypes(0, 3), store.Read("t")!);
-            store.Append("t", AllTypes(3, 2));
+            AssertSameRows(TestTables.AllTypes(0, 3), store.Read("t")!);
+            store.Append("t", TestTables.AllTypes(3, 2));
         }
 
         using var reopened = new TableStore(_temp.Path, "r", format);
-        AssertSameRows(AllTypes(0, 5), reopened.Read("t")!);
+        AssertSameRows(TestTables.AllTypes(0, 5), reopened.Read("t")!);
     }
 
     [Theory]
@@ -280,12 +260,12 @@ public class TableStoreTests : IDisposable
     {
         using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
         {
-            store.Append("t", AllTypes(0, 2));
+            store.Append("t", TestTables.AllTypes(0, 2));
         }
 
         using var readOnly = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
-        Assert.Throws<StoreModeException>(() => readOnly.Append("t", AllTypes(2, 1)));
-        Assert.Throws<StoreModeException>(() => readOnly.Write("t", AllTypes(2, 1)));
+        Assert.Throws<StoreModeException>(() => readOnly.Append("t", TestTables.AllTypes(2, 1)));
+        Assert.Throws<StoreModeException>(() => readOnly.Write("t", TestTables.AllTypes(2, 1)));
         Assert.Throws<StoreModeException>(readOnly.Flush);
         Assert.Equal(2, readOnly.Read("t")!.RowCount);
     }

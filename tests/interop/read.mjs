@@ -1,0 +1,46 @@
+// Reads a table file with a real reader and prints it as JSON:
+//   node read.mjs duckdb <file> <parquet|csv|json>   -> {"columns": [[name, type]...], "rows": [[...]...]}
+//   node read.mjs arrow <file.arrow>                 -> the same, through apache-arrow's IPC file reader
+//   node read.mjs duckdb-write <query> <out> <parquet|csv>  -> DuckDB writes the query's result to <out>
+import { readFileSync } from "node:fs";
+
+const [mode, ...args] = process.argv.slice(2);
+
+function plain(value) {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object" && "micros" in value) return new Date(Number(value.micros / 1000n)).toISOString();
+  if (typeof value === "object" && typeof value.toString === "function") return value.toString();
+  return value;
+}
+
+if (mode === "arrow") {
+  const { tableFromIPC } = await import("apache-arrow");
+  const table = tableFromIPC(readFileSync(args[0]));
+  const columns = table.schema.fields.map((f) => [f.name, String(f.type)]);
+  const rows = [];
+  for (let r = 0; r < table.numRows; r++) {
+    rows.push(table.schema.fields.map((f) => plain(table.getChild(f.name).get(r))));
+  }
+  console.log(JSON.stringify({ columns, rows }));
+} else {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  if (mode === "duckdb") {
+    const [file, format] = args;
+    const reader = { parquet: "read_parquet", csv: "read_csv", json: "read_json" }[format];
+    const options = format === "csv" ? ", header = true" : format === "json" ? ", format = 'newline_delimited'" : "";
+    const result = await connection.runAndReadAll(`SELECT * FROM ${reader}('${file.replaceAll("'", "''")}'${options})`);
+    const columns = result.columnNames().map((name, i) => [name, result.columnTypes()[i].toString()]);
+    const rows = result.getRows().map((row) => row.map(plain));
+    console.log(JSON.stringify({ columns, rows }));
+  } else if (mode === "duckdb-write") {
+    const [query, out, format] = args;
+    const options = format === "csv" ? "FORMAT csv, HEADER true" : "FORMAT parquet";
+    await connection.run(`COPY (${query}) TO '${out.replaceAll("'", "''")}' (${options})`);
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+}
