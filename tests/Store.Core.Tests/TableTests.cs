@@ -58,11 +58,14 @@ public class TableTests
     }
 
     [Fact]
-    public void Take_RowsInAnyOrder_CopiesValuesAndNulls()
+    public void Where_MaskAcrossBatches_KeepsFlaggedRowsWithNulls()
     {
-        var table = Table.FromColumns(("x", TableColumn.Of<int>([10, null, 30])), ("s", TableColumn.Of(["a", "b", null])));
-        var taken = table.Take([2, 0, 1]);
-        Assert.Equal([30, 10, null], taken.Values<int>("x"));
-        Assert.Equal(new string?[] { null, "a", "b" }, taken.Strings("s"));
+        var first = Table.FromColumns(("x", TableColumn.Of<int>([10, null, 30])), ("s", TableColumn.Of(["a", "b", null])));
+        var second = Table.FromColumns(("x", TableColumn.Of<int>([40, 50])), ("s", TableColumn.Of(["d", "e"])));
+        var kept = first.Concat(second).Where([false, true, true, true, true]);
+        Assert.Equal([null, 30, 40, 50], kept.Values<int>("x"));
+        Assert.Equal(new string?[] { "b", null, "d", "e" }, kept.Strings("s"));
+        Assert.Same(second.Batches[0], kept.Batches[1]);
+        Assert.Equal(0, first.Where([false, false, false]).RowCount);
     }
 }

@@ -144,17 +144,40 @@ public sealed class Table
     /// <summary>This table's rows followed by <paramref name="other"/>'s (same columns in the same order); no copy.</summary>
     internal Table Concat(Table other) => new(Schema, [.. Batches, .. other.Batches]);
 
-    /// <summary>The rows <paramref name="rows"/>, copied into one batch.</summary>
-    internal Table Take(ReadOnlySpan<int> rows)
+    /// <summary>The rows whose flag in <paramref name="mask"/> is set, batch by batch: whole batches are kept, others copied.</summary>
+    internal Table Where(ReadOnlySpan<bool> mask)
     {
-        var combined = Combine();
-        var columns = new IArrowArray[Schema.FieldsList.Count];
-        for (var c = 0; c < columns.Length; c++)
+        var kept = new List<RecordBatch>();
+        var offset = 0;
+        foreach (var batch in Batches)
         {
-            columns[c] = ArrowColumns.Take(combined.Batches.Count == 0 ? ArrowColumns.EmptyOf(Schema.GetFieldByIndex(c).DataType) : combined.Batches[0].Column(c), rows);
+            var flags = mask.Slice(offset, batch.Length);
+            offset += batch.Length;
+            var count = flags.Count(true);
+            if (count == batch.Length)
+            {
+                kept.Add(batch);
+                continue;
+            }
+
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var rows = new int[count];
+            for (int i = 0, n = 0; i < flags.Length; i++)
+            {
+                if (flags[i])
+                {
+                    rows[n++] = i;
+                }
+            }
+
+            kept.Add(new RecordBatch(Schema, batch.Arrays.Select(column => ArrowColumns.Take(column, rows)), count));
         }
 
-        return new Table(Schema, [new RecordBatch(Schema, columns, rows.Length)]);
+        return new Table(Schema, kept);
     }
 
     /// <summary>The same rows in a single batch (copied when there are several).</summary>

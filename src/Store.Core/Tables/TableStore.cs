@@ -141,9 +141,7 @@ public sealed class TableStore : DataStore<Table, TableView, Table>
             return table;
         }
 
-        var mask = FilterEvaluator.Evaluate(conditions.Aggregate((a, b) => new FilterExpression.And(a, b)), table, path);
-        var rows = Enumerable.Range(0, mask.Length).Where(i => mask[i]).ToArray();
-        return table.Take(rows);
+        return table.Where(FilterEvaluator.Evaluate(conditions.Aggregate((a, b) => new FilterExpression.And(a, b)), table, path));
     }
 
     /// <inheritdoc />
