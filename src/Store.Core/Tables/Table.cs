@@ -180,18 +180,6 @@ public sealed class Table
         return new Table(Schema, kept);
     }
 
-    /// <summary>The same rows in a single batch (copied when there are several).</summary>
-    internal Table Combine()
-    {
-        if (Batches.Count <= 1)
-        {
-            return this;
-        }
-
-        var columns = Enumerable.Range(0, Schema.FieldsList.Count).Select(c => Column(Schema.GetFieldByIndex(c).Name));
-        return new Table(Schema, [new RecordBatch(Schema, columns, checked((int)RowCount))]);
-    }
-
     /// <summary>The index of column <paramref name="name"/>.</summary>
     /// <exception cref="SchemaException">No such column.</exception>
     internal int IndexOf(string name)

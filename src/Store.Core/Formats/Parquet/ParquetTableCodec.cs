@@ -88,49 +88,116 @@ internal sealed class ParquetTableCodec : TableCodec
     private static async Task WriteRowGroupsAsync(Stream stream, ParquetSchema schema, ArrowTable table, bool append)
     {
         await using var writer = await ParquetWriter.CreateAsync(schema, stream, append: append);
-        var fields = schema.GetDataFields();
-        var whole = table.Combine();
-        if (whole.RowCount == 0 && append)
+        if (table.RowCount == 0 && append)
         {
             return;
         }
 
+        // One row group; each column gathered straight from the batches (no whole-table copy first).
+        var fields = schema.GetDataFields();
+        var rows = checked((int)table.RowCount);
         using var group = writer.CreateRowGroup();
         for (var c = 0; c < fields.Length; c++)
         {
-            var column = whole.Batches.Count == 0 ? ArrowColumns.EmptyOf(whole.Schema.GetFieldByIndex(c).DataType) : whole.Batches[0].Column(c);
-            await WriteColumnAsync(group, fields[c], column);
+            var pieces = table.Batches.Select(b => b.Column(c)).ToList();
+            await WriteColumnAsync(group, fields[c], table.Schema.GetFieldByIndex(c).DataType, pieces, rows);
         }
     }
 
-    private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, IArrowArray column) => column switch
+    private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, IArrowType type, IReadOnlyList<IArrowArray> pieces, int rows) => type switch
     {
-        StringArray s => group.WriteAsync(field, Enumerable.Range(0, s.Length).Select(i => s.GetString(i)).ToArray()),
-        BooleanArray b => group.WriteAsync<bool>(field, Enumerable.Range(0, b.Length).Select(i => b.GetValue(i)).ToArray()),
-        TimestampArray t => group.WriteAsync<DateTime>(field, Enumerable.Range(0, t.Length).Select(i => t.GetTimestamp(i)?.UtcDateTime).ToArray()),
-        Int8Array a => WritePrimitive(group, field, a),
-        Int16Array a => WritePrimitive(group, field, a),
-        Int32Array a => WritePrimitive(group, field, a),
-        Int64Array a => WritePrimitive(group, field, a),
-        UInt8Array a => WritePrimitive(group, field, a),
-        UInt16Array a => WritePrimitive(group, field, a),
-        UInt32Array a => WritePrimitive(group, field, a),
-        UInt64Array a => WritePrimitive(group, field, a),
-        FloatArray a => WritePrimitive(group, field, a),
-        DoubleArray a => WritePrimitive(group, field, a),
-        _ => throw new SchemaException($"Column '{field.Name}' of type {column.Data.DataType.Name} cannot be written to Parquet."),
+        StringType => group.WriteAsync(field, Strings(pieces, rows)),
+        BooleanType => group.WriteAsync<bool>(field, Gather(pieces, rows, (a, i) => ((BooleanArray)a).GetValue(i)!.Value)),
+        TimestampType => group.WriteAsync<DateTime>(field, Gather(pieces, rows, (a, i) => ((TimestampArray)a).GetTimestamp(i)!.Value.UtcDateTime)),
+        Int8Type => group.WriteAsync<sbyte>(field, Primitive<sbyte>(pieces, rows)),
+        Int16Type => group.WriteAsync<short>(field, Primitive<short>(pieces, rows)),
+        Int32Type => group.WriteAsync<int>(field, Primitive<int>(pieces, rows)),
+        Int64Type => group.WriteAsync<long>(field, Primitive<long>(pieces, rows)),
+        UInt8Type => group.WriteAsync<byte>(field, Primitive<byte>(pieces, rows)),
+        UInt16Type => group.WriteAsync<ushort>(field, Primitive<ushort>(pieces, rows)),
+        UInt32Type => group.WriteAsync<uint>(field, Primitive<uint>(pieces, rows)),
+        UInt64Type => group.WriteAsync<ulong>(field, Primitive<ulong>(pieces, rows)),
+        FloatType => group.WriteAsync<float>(field, Primitive<float>(pieces, rows)),
+        DoubleType => group.WriteAsync<double>(field, Primitive<double>(pieces, rows)),
+        _ => throw new SchemaException($"Column '{field.Name}' of type {type.Name} cannot be written to Parquet."),
     };
 
-    private static Task WritePrimitive<T>(ParquetRowGroupWriter group, DataField field, PrimitiveArray<T> array) where T : struct, IEquatable<T>
+    private static T?[] Primitive<T>(IReadOnlyList<IArrowArray> pieces, int rows) where T : struct, IEquatable<T>
     {
-        var values = new T?[array.Length];
-        var source = array.Values;
-        for (var i = 0; i < values.Length; i++)
+        var values = new T?[rows];
+        var offset = 0;
+        foreach (var piece in pieces.Cast<PrimitiveArray<T>>())
         {
-            values[i] = array.IsValid(i) ? source[i] : null;
+            var source = piece.Values;
+            for (var i = 0; i < source.Length; i++)
+            {
+                values[offset + i] = piece.NullCount == 0 || piece.IsValid(i) ? source[i] : null;
+            }
+
+            offset += source.Length;
         }
 
-        return group.WriteAsync<T>(field, values);
+        return values;
+    }
+
+    private static T?[] Gather<T>(IReadOnlyList<IArrowArray> pieces, int rows, Func<IArrowArray, int, T> get) where T : struct
+    {
+        var values = new T?[rows];
+        var offset = 0;
+        foreach (var piece in pieces)
+        {
+            for (var i = 0; i < piece.Length; i++)
+            {
+                values[offset + i] = piece.IsValid(i) ? get(piece, i) : null;
+            }
+
+            offset += piece.Length;
+        }
+
+        return values;
+    }
+
+    /// <summary>The strings of a column; short repeated values (keys like ens_id) are decoded once and shared.</summary>
+    private static string?[] Strings(IReadOnlyList<IArrowArray> pieces, int rows)
+    {
+        var values = new string?[rows];
+        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> chars = stackalloc char[128];
+        var offset = 0;
+        foreach (var piece in pieces.Cast<StringArray>())
+        {
+            for (var i = 0; i < piece.Length; i++)
+            {
+                var bytes = piece.GetBytes(i, out var isNull);
+                if (isNull)
+                {
+                    continue;
+                }
+
+                if (bytes.Length > chars.Length)
+                {
+                    values[offset + i] = System.Text.Encoding.UTF8.GetString(bytes);
+                    continue;
+                }
+
+                var text = chars[..System.Text.Encoding.UTF8.GetChars(bytes, chars)];
+                if (!lookup.TryGetValue(text, out var value))
+                {
+                    value = new string(text);
+                    if (cache.Count < 4096)
+                    {
+                        cache[value] = value;
+                    }
+                }
+
+                values[offset + i] = value;
+            }
+
+            offset += piece.Length;
+        }
+
+        return values;
     }
 
     private static async Task<IArrowArray> ReadColumnAsync(ParquetRowGroupReader group, DataField field, IArrowType type, int rows)

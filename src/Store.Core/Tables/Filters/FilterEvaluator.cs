@@ -6,7 +6,7 @@ namespace Store.Core.Tables.Filters;
 /// Evaluates a <see cref="FilterExpression"/> over a table, column by column, into one flag per
 /// row. A comparison involving a null value is false (<c>== null</c> and <c>!= null</c> test for
 /// nulls); <c>not</c> inverts. Numbers compare as 64-bit integers when both sides are whole,
-/// otherwise as doubles; strings compare ordinally; bools support only <c>==</c> and <c>!=</c>;
+/// otherwise as doubles; strings compare by code point (their UTF-8 bytes); bools support only <c>==</c> and <c>!=</c>;
 /// timestamps compare with ISO-8601 strings.
 /// </summary>
 internal static class FilterEvaluator
@@ -125,11 +125,14 @@ internal static class FilterEvaluator
         switch (column)
         {
             case StringArray strings when literal.Text is { } text:
+                // Compared as UTF-8 bytes (code point order), without decoding a string per row.
+                var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
                 for (var i = 0; i < mask.Length; i++)
                 {
-                    mask[i] = strings.IsValid(i) && Holds(op, string.CompareOrdinal(strings.GetString(i), text));
+                    mask[i] = Holds(op, strings.GetBytes(i).SequenceCompareTo(utf8));
                 }
 
+                ClearNulls(strings, mask);
                 break;
             case BooleanArray bools when literal.Bool is { } flag && comparison.Operator is "==" or "!=":
                 for (var i = 0; i < mask.Length; i++)
