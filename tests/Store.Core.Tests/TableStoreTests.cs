@@ -146,6 +146,25 @@ public class TableStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Flush_NullsArriveInRequiredParquetColumn_RewritesItAsOptional()
+    {
+        using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
+        store.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([1.0, 2.0])), ("s", TableColumn.Of(["a", "b"]))));
+        store.Flush();
+        Assert.False((await ParquetReader.ReadSchemaAsync(_temp.Sub("t.parquet"))).DataFields[0].IsNullable);
+
+        store.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([3.0, null])), ("s", TableColumn.Of(["c", null]))));
+        store.Flush();
+        Assert.All((await ParquetReader.ReadSchemaAsync(_temp.Sub("t.parquet"))).DataFields, f => Assert.True(f.IsNullable));
+        store.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([5.0])), ("s", TableColumn.Of(["e"]))));
+        store.Flush();
+
+        using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+        Assert.Equal([1.0, 2.0, 3.0, null, 5.0], reopened.Read("t")!.Values<double>("x"));
+        Assert.Equal(new string?[] { "a", "b", "c", null, "e" }, reopened.Read("t")!.Strings("s"));
+    }
+
+    [Fact]
     public void Flush_UnchangedTables_LeavesTheirFilesAlone()
     {
         using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);

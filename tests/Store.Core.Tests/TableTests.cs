@@ -65,7 +65,9 @@ public class TableTests
         var kept = first.Concat(second).Where([false, true, true, true, true]);
         Assert.Equal([null, 30, 40, 50], kept.Values<int>("x"));
         Assert.Equal(new string?[] { "b", null, "d", "e" }, kept.Strings("s"));
+        Assert.Equal(2, kept.Batches.Count);
         Assert.Same(second.Batches[0], kept.Batches[1]);
+        Assert.Same(second.Batches[0], first.Concat(second).Where([false, false, false, true, true]).Batches.Single());
         Assert.Equal(0, first.Where([false, false, false]).RowCount);
     }
 }

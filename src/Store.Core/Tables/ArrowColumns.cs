@@ -23,23 +23,22 @@ internal static class ArrowColumns
         return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, nulls, 0, buffers));
     }
 
-    /// <summary>The rows <paramref name="rows"/> of <paramref name="array"/>, in that order.</summary>
-    public static IArrowArray Take(IArrowArray array, ReadOnlySpan<int> rows) => array switch
+    /// <summary>The listed rows of each piece, in order, as one column of <paramref name="type"/>.</summary>
+    public static IArrowArray Take(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces, IArrowType type) => type switch
     {
-        StringArray strings => TableColumn.Of(Gather(rows, i => strings.GetString(i))),
-        BooleanArray bools => TableColumn.Of<bool>(Gather(rows, i => bools.GetValue(i))),
-        Int8Array a => TakePrimitive(a, rows),
-        Int16Array a => TakePrimitive(a, rows),
-        Int32Array a => TakePrimitive(a, rows),
-        Int64Array a => TakePrimitive(a, rows),
-        UInt8Array a => TakePrimitive(a, rows),
-        UInt16Array a => TakePrimitive(a, rows),
-        UInt32Array a => TakePrimitive(a, rows),
-        UInt64Array a => TakePrimitive(a, rows),
-        FloatArray a => TakePrimitive(a, rows),
-        DoubleArray a => TakePrimitive(a, rows),
-        TimestampArray a => TakePrimitive(a, rows),
-        _ => throw new SchemaException($"Columns of type {array.Data.DataType.Name} are not supported."),
+        StringType => TableColumn.Of(Gather(pieces, (a, r) => ((StringArray)a).GetString(r))),
+        BooleanType => TableColumn.Of<bool>(Gather(pieces, (a, r) => ((BooleanArray)a).GetValue(r))),
+        Int8Type => TakePrimitive<sbyte>(pieces, type),
+        Int16Type => TakePrimitive<short>(pieces, type),
+        Int32Type => TakePrimitive<int>(pieces, type),
+        Int64Type or TimestampType => TakePrimitive<long>(pieces, type),
+        UInt8Type => TakePrimitive<byte>(pieces, type),
+        UInt16Type => TakePrimitive<ushort>(pieces, type),
+        UInt32Type => TakePrimitive<uint>(pieces, type),
+        UInt64Type => TakePrimitive<ulong>(pieces, type),
+        FloatType => TakePrimitive<float>(pieces, type),
+        DoubleType => TakePrimitive<double>(pieces, type),
+        _ => throw new SchemaException($"Columns of type {type.Name} are not supported."),
     };
 
     /// <summary>One column holding the pieces one after another.</summary>
@@ -78,26 +77,36 @@ internal static class ArrowColumns
         ? $"timestamp[{t.Unit}, {t.Timezone ?? "no zone"}]"
         : type.Name;
 
-    private static IArrowArray TakePrimitive<T>(PrimitiveArray<T> array, ReadOnlySpan<int> rows) where T : struct, IEquatable<T>
+    private static IArrowArray TakePrimitive<T>(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces, IArrowType type) where T : struct, IEquatable<T>
     {
-        var values = new T[rows.Length];
-        var valid = new bool[rows.Length];
-        var source = array.Values;
-        for (var i = 0; i < rows.Length; i++)
+        var total = pieces.Sum(p => p.Rows.Length);
+        var values = new T[total];
+        var valid = new bool[total];
+        var n = 0;
+        foreach (var (array, rows) in pieces)
         {
-            values[i] = source[rows[i]];
-            valid[i] = array.IsValid(rows[i]);
+            var primitive = (PrimitiveArray<T>)array;
+            var source = primitive.Values;
+            foreach (var row in rows)
+            {
+                values[n] = source[row];
+                valid[n++] = primitive.IsValid(row);
+            }
         }
 
-        return FromValues<T>(array.Data.DataType, values, valid);
+        return FromValues<T>(type, values, valid);
     }
 
-    private static TValue[] Gather<TValue>(ReadOnlySpan<int> rows, Func<int, TValue> get)
+    private static TValue[] Gather<TValue>(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces, Func<IArrowArray, int, TValue> get)
     {
-        var values = new TValue[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
+        var values = new TValue[pieces.Sum(p => p.Rows.Length)];
+        var n = 0;
+        foreach (var (array, rows) in pieces)
         {
-            values[i] = get(rows[i]);
+            foreach (var row in rows)
+            {
+                values[n++] = get(array, row);
+            }
         }
 
         return values;

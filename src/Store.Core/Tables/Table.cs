@@ -144,29 +144,20 @@ public sealed class Table
     /// <summary>This table's rows followed by <paramref name="other"/>'s (same columns in the same order); no copy.</summary>
     internal Table Concat(Table other) => new(Schema, [.. Batches, .. other.Batches]);
 
-    /// <summary>The rows whose flag in <paramref name="mask"/> is set, batch by batch: whole batches are kept, others copied.</summary>
+    /// <summary>
+    /// The rows whose flag in <paramref name="mask"/> is set. When only whole batches are selected
+    /// they are kept as they are; otherwise the selected rows are gathered into one new batch.
+    /// </summary>
     internal Table Where(ReadOnlySpan<bool> mask)
     {
-        var kept = new List<RecordBatch>();
+        var selected = new List<(RecordBatch Batch, int[] Rows)>();
         var offset = 0;
         foreach (var batch in Batches)
         {
             var flags = mask.Slice(offset, batch.Length);
             offset += batch.Length;
-            var count = flags.Count(true);
-            if (count == batch.Length)
-            {
-                kept.Add(batch);
-                continue;
-            }
-
-            if (count == 0)
-            {
-                continue;
-            }
-
-            var rows = new int[count];
-            for (int i = 0, n = 0; i < flags.Length; i++)
+            var rows = new int[flags.Count(true)];
+            for (int i = 0, n = 0; n < rows.Length; i++)
             {
                 if (flags[i])
                 {
@@ -174,10 +165,43 @@ public sealed class Table
                 }
             }
 
-            kept.Add(new RecordBatch(Schema, batch.Arrays.Select(column => ArrowColumns.Take(column, rows)), count));
+            if (rows.Length > 0)
+            {
+                selected.Add((batch, rows));
+            }
         }
 
+        // Whole batches are kept as they are; each run of partly selected batches becomes one new batch.
+        var kept = new List<RecordBatch>();
+        var partial = new List<(RecordBatch Batch, int[] Rows)>();
+        foreach (var selection in selected)
+        {
+            if (selection.Rows.Length == selection.Batch.Length)
+            {
+                Gather(partial, kept);
+                kept.Add(selection.Batch);
+            }
+            else
+            {
+                partial.Add(selection);
+            }
+        }
+
+        Gather(partial, kept);
         return new Table(Schema, kept);
+    }
+
+    private void Gather(List<(RecordBatch Batch, int[] Rows)> partial, List<RecordBatch> kept)
+    {
+        if (partial.Count == 0)
+        {
+            return;
+        }
+
+        var columns = Schema.FieldsList.Select((field, c) =>
+            ArrowColumns.Take(partial.Select(s => (s.Batch.Column(c), s.Rows)).ToList(), field.DataType)).ToList();
+        kept.Add(new RecordBatch(Schema, columns, partial.Sum(s => s.Rows.Length)));
+        partial.Clear();
     }
 
     /// <summary>The index of column <paramref name="name"/>.</summary>

@@ -25,11 +25,13 @@ internal sealed class ParquetTableCodec : TableCodec
     public override void AppendRows(string root, string path, ArrowTable rows)
     {
         var file = FileFor(root, path);
-        var schema = ToParquet(rows.Schema);
         var stored = Guard(file, () => ParquetReader.ReadSchemaAsync(file).GetAwaiter().GetResult());
-        if (!stored.Equals(schema))
+        var optional = stored.GetDataFields().Select(f => f.IsNullable).ToArray();
+        var schema = optional.Length == rows.Schema.FieldsList.Count ? ToParquet(rows.Schema, c => optional[c]) : null;
+        var nullsFit = Enumerable.Range(0, optional.Length).All(c => optional[c] || !HasNulls(rows, c));
+        if (schema is null || !stored.Equals(schema) || !nullsFit)
         {
-            // A file whose physical schema differs from ours (written by another tool) is rewritten whole.
+            // Another tool's physical schema, or nulls arriving in a required column: rewrite the file whole.
             base.AppendRows(root, path, rows);
             return;
         }
@@ -52,8 +54,11 @@ internal sealed class ParquetTableCodec : TableCodec
     protected override ArrowTable LoadFile(string file) => LoadAsync(file).GetAwaiter().GetResult();
 
     /// <inheritdoc />
+    /// <remarks>Columns without nulls are written as required (as a hand-written writer would), the rest as optional.</remarks>
     protected override void WriteFile(Stream stream, ArrowTable table) =>
-        WriteRowGroupsAsync(stream, ToParquet(table.Schema), table, append: false).GetAwaiter().GetResult();
+        WriteRowGroupsAsync(stream, ToParquet(table.Schema, c => HasNulls(table, c)), table, append: false).GetAwaiter().GetResult();
+
+    private static bool HasNulls(ArrowTable table, int column) => table.Batches.Any(b => b.Column(column).NullCount > 0);
 
     private static async Task<(ArrowSchema Schema, long Rows)> InspectAsync(string file)
     {
@@ -107,20 +112,42 @@ internal sealed class ParquetTableCodec : TableCodec
     private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, IArrowType type, IReadOnlyList<IArrowArray> pieces, int rows) => type switch
     {
         StringType => group.WriteAsync(field, Strings(pieces, rows)),
-        BooleanType => group.WriteAsync<bool>(field, Gather(pieces, rows, (a, i) => ((BooleanArray)a).GetValue(i)!.Value)),
-        TimestampType => group.WriteAsync<DateTime>(field, Gather(pieces, rows, (a, i) => ((TimestampArray)a).GetTimestamp(i)!.Value.UtcDateTime)),
-        Int8Type => group.WriteAsync<sbyte>(field, Primitive<sbyte>(pieces, rows)),
-        Int16Type => group.WriteAsync<short>(field, Primitive<short>(pieces, rows)),
-        Int32Type => group.WriteAsync<int>(field, Primitive<int>(pieces, rows)),
-        Int64Type => group.WriteAsync<long>(field, Primitive<long>(pieces, rows)),
-        UInt8Type => group.WriteAsync<byte>(field, Primitive<byte>(pieces, rows)),
-        UInt16Type => group.WriteAsync<ushort>(field, Primitive<ushort>(pieces, rows)),
-        UInt32Type => group.WriteAsync<uint>(field, Primitive<uint>(pieces, rows)),
-        UInt64Type => group.WriteAsync<ulong>(field, Primitive<ulong>(pieces, rows)),
-        FloatType => group.WriteAsync<float>(field, Primitive<float>(pieces, rows)),
-        DoubleType => group.WriteAsync<double>(field, Primitive<double>(pieces, rows)),
+        BooleanType => Write(group, field, Gather(pieces, rows, (a, i) => ((BooleanArray)a).GetValue(i)!.Value)),
+        TimestampType => Write(group, field, Gather(pieces, rows, (a, i) => ((TimestampArray)a).GetTimestamp(i)!.Value.UtcDateTime)),
+        Int8Type => WritePrimitive<sbyte>(group, field, pieces, rows),
+        Int16Type => WritePrimitive<short>(group, field, pieces, rows),
+        Int32Type => WritePrimitive<int>(group, field, pieces, rows),
+        Int64Type => WritePrimitive<long>(group, field, pieces, rows),
+        UInt8Type => WritePrimitive<byte>(group, field, pieces, rows),
+        UInt16Type => WritePrimitive<ushort>(group, field, pieces, rows),
+        UInt32Type => WritePrimitive<uint>(group, field, pieces, rows),
+        UInt64Type => WritePrimitive<ulong>(group, field, pieces, rows),
+        FloatType => WritePrimitive<float>(group, field, pieces, rows),
+        DoubleType => WritePrimitive<double>(group, field, pieces, rows),
         _ => throw new SchemaException($"Column '{field.Name}' of type {type.Name} cannot be written to Parquet."),
     };
+
+    private static Task Write<T>(ParquetRowGroupWriter group, DataField field, T?[] values) where T : struct =>
+        field.IsNullable ? group.WriteAsync<T>(field, values) : group.WriteAsync<T>(field, values.Select(v => v!.Value).ToArray());
+
+    private static Task WritePrimitive<T>(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows) where T : struct, IEquatable<T>
+    {
+        if (field.IsNullable)
+        {
+            return group.WriteAsync<T>(field, Primitive<T>(pieces, rows));
+        }
+
+        // A required column has no nulls: its values are copied straight from the Arrow buffers.
+        var values = new T[rows];
+        var offset = 0;
+        foreach (var piece in pieces.Cast<PrimitiveArray<T>>())
+        {
+            piece.Values.CopyTo(values.AsSpan(offset));
+            offset += piece.Length;
+        }
+
+        return group.WriteAsync<T>(field, values);
+    }
 
     private static T?[] Primitive<T>(IReadOnlyList<IArrowArray> pieces, int rows) where T : struct, IEquatable<T>
     {
@@ -242,23 +269,25 @@ internal sealed class ParquetTableCodec : TableCodec
         return values;
     }
 
-    private static ParquetSchema ToParquet(ArrowSchema schema) => new(schema.FieldsList.Select(f => (Field)(f.DataType switch
+    private static ParquetSchema ToParquet(ArrowSchema schema, Func<int, bool> optional) => new(schema.FieldsList.Select((f, c) => ToParquet(f, optional(c))));
+
+    private static Field ToParquet(Apache.Arrow.Field field, bool optional) => field.DataType switch
     {
-        StringType => new DataField<string>(f.Name, true),
-        TimestampType => new DateTimeDataField(f.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
-        BooleanType => new DataField<bool?>(f.Name),
-        Int8Type => new DataField<sbyte?>(f.Name),
-        Int16Type => new DataField<short?>(f.Name),
-        Int32Type => new DataField<int?>(f.Name),
-        Int64Type => new DataField<long?>(f.Name),
-        UInt8Type => new DataField<byte?>(f.Name),
-        UInt16Type => new DataField<ushort?>(f.Name),
-        UInt32Type => new DataField<uint?>(f.Name),
-        UInt64Type => new DataField<ulong?>(f.Name),
-        FloatType => new DataField<float?>(f.Name),
-        DoubleType => new DataField<double?>(f.Name),
-        _ => throw new SchemaException($"Column '{f.Name}' of type {f.DataType.Name} cannot be written to Parquet."),
-    })));
+        StringType => new DataField<string>(field.Name, optional),
+        TimestampType => new DateTimeDataField(field.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: optional),
+        BooleanType => new DataField(field.Name, typeof(bool), optional),
+        Int8Type => new DataField(field.Name, typeof(sbyte), optional),
+        Int16Type => new DataField(field.Name, typeof(short), optional),
+        Int32Type => new DataField(field.Name, typeof(int), optional),
+        Int64Type => new DataField(field.Name, typeof(long), optional),
+        UInt8Type => new DataField(field.Name, typeof(byte), optional),
+        UInt16Type => new DataField(field.Name, typeof(ushort), optional),
+        UInt32Type => new DataField(field.Name, typeof(uint), optional),
+        UInt64Type => new DataField(field.Name, typeof(ulong), optional),
+        FloatType => new DataField(field.Name, typeof(float), optional),
+        DoubleType => new DataField(field.Name, typeof(double), optional),
+        _ => throw new SchemaException($"Column '{field.Name}' of type {field.DataType.Name} cannot be written to Parquet."),
+    };
 
     private static ArrowSchema ToArrow(ParquetSchema schema, string file)
     {

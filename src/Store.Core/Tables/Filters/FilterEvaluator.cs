@@ -126,10 +126,12 @@ internal static class FilterEvaluator
         {
             case StringArray strings when literal.Text is { } text:
                 // Compared as UTF-8 bytes (code point order), without decoding a string per row.
-                var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+                ReadOnlySpan<byte> utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+                var offsets = strings.ValueOffsets;
+                var bytes = strings.Values;
                 for (var i = 0; i < mask.Length; i++)
                 {
-                    mask[i] = Holds(op, strings.GetBytes(i).SequenceCompareTo(utf8));
+                    mask[i] = Holds(op, bytes[offsets[i]..offsets[i + 1]].SequenceCompareTo(utf8));
                 }
 
                 ClearNulls(strings, mask);
