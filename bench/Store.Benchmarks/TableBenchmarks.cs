@@ -9,8 +9,7 @@ namespace Store.Benchmarks;
 
 /// <summary>
 /// 1,000,000 energy rows (ens_id, run_id, micro_id, three doubles) appended in batches of 1,000 and
-/// flushed to Parquet, against Parquet.Net writing the same columns directly; and a filtered query
-/// over those rows. Both writers sync to disk once.
+/// flushed to Parquet, against Parquet.Net writing the same columns directly. Both sync once.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 9, invocationCount: 1)]
@@ -24,7 +23,6 @@ public class TableBenchmarks
     private long[] _microIds = [];
     private double[][] _energies = [];
     private TableStore _store = null!;
-    private TableStore _memory = null!;
     private string _root = "";
 
     /// <summary>Rows written and queried.</summary>
@@ -54,11 +52,6 @@ public class TableBenchmarks
 
         _root = Frames.TempRoot("tables");
         _store = new TableStore(_root, StoreMode.Write, DiskFormat.Parquet);
-        _memory = TableStore.InMemory();
-        foreach (var batch in _batches)
-        {
-            _memory.Append("energies", batch);
-        }
     }
 
     /// <summary>Parquet.Net writing the same columns from flat arrays: one row group, one fsync.</summary>
@@ -77,10 +70,6 @@ public class TableBenchmarks
 
         _store.Flush();
     }
-
-    /// <summary>A filtered query scanning every row: one run, high potential.</summary>
-    [Benchmark]
-    public long Query() => _memory.Query("energies", runId: "run3", filter: "potential > 0.99 and kinetic < 0.5")!.RowCount;
 
     /// <summary>Removes the files.</summary>
     [GlobalCleanup]

@@ -37,6 +37,11 @@ internal static class FilterEvaluator
         {
             case FilterExpression.And and:
                 Evaluate(and.Left, table, batch, mask, path);
+                if (batch is not null && !mask.Contains(true))
+                {
+                    break; // no row left for the right side to keep
+                }
+
                 var right = new bool[mask.Length];
                 Evaluate(and.Right, table, batch, right, path);
                 for (var i = 0; i < mask.Length; i++)
@@ -47,6 +52,11 @@ internal static class FilterEvaluator
                 break;
             case FilterExpression.Or or:
                 Evaluate(or.Left, table, batch, mask, path);
+                if (batch is not null && !mask.Contains(false))
+                {
+                    break; // every row already kept
+                }
+
                 var other = new bool[mask.Length];
                 Evaluate(or.Right, table, batch, other, path);
                 for (var i = 0; i < mask.Length; i++)
