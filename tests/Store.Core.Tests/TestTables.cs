@@ -5,13 +5,13 @@ namespace Store.Core.Tests;
 /// <summary>Builders of deterministic test tables (shared with the interop tests).</summary>
 public static class TestTables
 {
-    /// <summary>Rows start…start+count of a table with one column of every supported type; every fourth row is null.</summary>
+    /// <summary>Rows start…start+count of a table with one column of every supported type; every fourth row is null; strings include empty and non-ASCII values.</summary>
     public static Table AllTypes(int start, int count)
     {
         var rows = Enumerable.Range(start, count).ToArray();
         T? Maybe<T>(int i, T value) where T : struct => i % 4 == 3 ? null : value;
         return Table.FromColumns(
-            ("s", TableColumn.Of([.. rows.Select(i => i % 4 == 3 ? null : $"row{i}")])),
+            ("s", TableColumn.Of([.. rows.Select(i => i % 4 == 3 ? null : i % 5 == 1 ? $"ré{i}·名" : i % 7 == 0 ? "" : $"row{i}")])),
             ("b", TableColumn.Of<bool>([.. rows.Select(i => Maybe(i, i % 2 == 0))])),
             ("i8", TableColumn.Of<sbyte>([.. rows.Select(i => Maybe(i, (sbyte)(i - 50)))])),
             ("i16", TableColumn.Of<short>([.. rows.Select(i => Maybe(i, (short)(i * -300)))])),

@@ -31,7 +31,9 @@ if (mode === "arrow") {
   if (mode === "duckdb") {
     const [file, format] = args;
     const reader = { parquet: "read_parquet", csv: "read_csv", json: "read_json" }[format];
-    const options = format === "csv" ? ", header = true" : format === "json" ? ", format = 'newline_delimited'" : "";
+    // The store writes an empty string as "" and a null as an empty field; allow_quoted_nulls = false
+    // keeps DuckDB from reading "" as NULL.
+    const options = format === "csv" ? ", header = true, allow_quoted_nulls = false" : format === "json" ? ", format = 'newline_delimited'" : "";
     const result = await connection.runAndReadAll(`SELECT * FROM ${reader}('${file.replaceAll("'", "''")}'${options})`);
     const columns = result.columnNames().map((name, i) => [name, result.columnTypes()[i].toString()]);
     const rows = result.getRows().map((row) => row.map(plain));

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Parquet;
@@ -111,7 +113,7 @@ internal sealed class ParquetTableCodec : TableCodec
 
     private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, IArrowType type, IReadOnlyList<IArrowArray> pieces, int rows) => type switch
     {
-        StringType => group.WriteAsync(field, Strings(pieces, rows)),
+        StringType => WriteStrings(group, field, pieces, rows),
         BooleanType => Write(group, field, Gather(pieces, rows, (a, i) => ((BooleanArray)a).GetValue(i)!.Value)),
         TimestampType => Write(group, field, Gather(pieces, rows, (a, i) => ((TimestampArray)a).GetTimestamp(i)!.Value.UtcDateTime)),
         Int8Type => WritePrimitive<sbyte>(group, field, pieces, rows),
@@ -184,47 +186,63 @@ internal sealed class ParquetTableCodec : TableCodec
         return values;
     }
 
-    /// <summary>The strings of a column; short repeated values (keys like ens_id) are decoded once and shared.</summary>
-    private static string?[] Strings(IReadOnlyList<IArrowArray> pieces, int rows)
+    /// <summary>
+    /// A string column as Parquet.Net's native <c>ReadOnlyMemory&lt;char&gt;</c> values: the UTF-8 bytes of
+    /// all batches are converted into one UTF-16 buffer (a vectorised widening when they are ASCII) and
+    /// each value is a slice of it, so no string is allocated per row.
+    /// </summary>
+    private static Task WriteStrings(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows)
     {
-        var values = new string?[rows];
-        var cache = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> chars = stackalloc char[128];
-        var offset = 0;
+        var pieceBytes = pieces.Cast<StringArray>().Select(p => p.ValueBuffer.Span[p.ValueOffsets[0]..p.ValueOffsets[p.Length]].Length).ToList();
+        var chars = new char[pieceBytes.Sum()];
+        var values = new ReadOnlyMemory<char>[rows];
+        var nulls = field.IsNullable ? new bool[rows] : null;
+        int row = 0, used = 0;
         foreach (var piece in pieces.Cast<StringArray>())
         {
-            for (var i = 0; i < piece.Length; i++)
+            var offsets = piece.ValueOffsets;
+            var bytes = piece.ValueBuffer.Span[offsets[0]..offsets[piece.Length]];
+            if (Ascii.ToUtf16(bytes, chars.AsSpan(used), out _) == OperationStatus.Done)
             {
-                var bytes = piece.GetBytes(i, out var isNull);
-                if (isNull)
+                for (var i = 0; i < piece.Length; i++, row++)
                 {
-                    continue;
+                    values[row] = chars.AsMemory(used + offsets[i] - offsets[0], offsets[i + 1] - offsets[i]);
                 }
 
-                if (bytes.Length > chars.Length)
+                used += bytes.Length;
+            }
+            else
+            {
+                for (var i = 0; i < piece.Length; i++, row++)
                 {
-                    values[offset + i] = System.Text.Encoding.UTF8.GetString(bytes);
-                    continue;
+                    var count = Encoding.UTF8.GetChars(bytes[(offsets[i] - offsets[0])..(offsets[i + 1] - offsets[0])], chars.AsSpan(used));
+                    values[row] = chars.AsMemory(used, count);
+                    used += count;
                 }
-
-                var text = chars[..System.Text.Encoding.UTF8.GetChars(bytes, chars)];
-                if (!lookup.TryGetValue(text, out var value))
-                {
-                    value = new string(text);
-                    if (cache.Count < 4096)
-                    {
-                        cache[value] = value;
-                    }
-                }
-
-                values[offset + i] = value;
             }
 
-            offset += piece.Length;
+            if (nulls is not null && piece.NullCount > 0)
+            {
+                for (var i = 0; i < piece.Length; i++)
+                {
+                    nulls[row - piece.Length + i] = piece.IsNull(i);
+                }
+            }
         }
 
-        return values;
+        if (nulls is null)
+        {
+            return group.WriteAsync<ReadOnlyMemory<char>>(field, values);
+        }
+
+        // Parquet.Net 6 writes a null ReadOnlyMemory<char>? as an empty string, so optional columns go through strings.
+        var nullable = new string?[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            nullable[i] = nulls[i] ? null : values[i].ToString();
+        }
+
+        return group.WriteAsync(field, nullable);
     }
 
     private static async Task<IArrowArray> ReadColumnAsync(ParquetRowGroupReader group, DataField field, IArrowType type, int rows)
