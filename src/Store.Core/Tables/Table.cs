@@ -144,6 +144,9 @@ public sealed class Table
     /// <summary>This table's rows followed by <paramref name="other"/>'s (same columns in the same order); no copy.</summary>
     internal Table Concat(Table other) => new(Schema, [.. Batches, .. other.Batches]);
 
+    /// <summary>A table over batches already known to have <paramref name="schema"/> (no checks; the list is not copied).</summary>
+    internal static Table OfCheckedBatches(Schema schema, IReadOnlyList<RecordBatch> batches) => new(schema, batches);
+
     /// <summary>
     /// The rows whose flag in <paramref name="mask"/> is set. When only whole batches are selected
     /// they are kept as they are; otherwise the selected rows are gathered into one new batch.

@@ -18,7 +18,8 @@ internal sealed class TableEntry
     private Schema? _schema;
     private long _persistedRows;
     private Table? _flushed;
-    private Table? _pending;
+    private List<RecordBatch> _pending = [];
+    private long _pendingRows;
     private bool _needsRewrite;
 
     private TableEntry(string path, TableCodec? codec, string root, bool onDisk)
@@ -70,7 +71,8 @@ internal sealed class TableEntry
 
             var conformed = Conform(rows);
             var start = RowCount;
-            _pending = _pending is null ? conformed : _pending.Concat(conformed);
+            _pending.AddRange(conformed);
+            _pendingRows += rows.RowCount;
             return new IndexRange(start, rows.RowCount);
         }
     }
@@ -154,7 +156,7 @@ internal sealed class TableEntry
     {
         lock (Gate)
         {
-            if (_codec is null || !_exists || (!_needsRewrite && (_pending?.RowCount ?? 0) == 0))
+            if (_codec is null || !_exists || (!_needsRewrite && _pendingRows == 0))
             {
                 return;
             }
@@ -165,27 +167,31 @@ internal sealed class TableEntry
             }
             else
             {
-                _codec.AppendRows(_root, Path, _pending!);
+                _codec.AppendRows(_root, Path, Pending());
             }
 
             _persistedRows = RowCount;
-            _pending = null;
+            _pending = [];
+            _pendingRows = 0;
             _flushed = null;
             _needsRewrite = false;
         }
     }
 
-    private long RowCount => (_needsRewrite ? 0 : _persistedRows) + (_pending?.RowCount ?? 0);
+    private long RowCount => (_needsRewrite ? 0 : _persistedRows) + _pendingRows;
+
+    /// <summary>The rows not in the file yet (a snapshot: later appends do not change it).</summary>
+    private Table Pending() => Table.OfCheckedBatches(_schema!, _pending.ToArray());
 
     private Table Current()
     {
         if (_needsRewrite)
         {
-            return _pending!;
+            return Pending();
         }
 
-        var flushed = _flushed ??= _persistedRows > 0 ? Conform(_codec!.Load(_root, Path)) : Table.Empty(_schema!);
-        return _pending is null ? flushed : flushed.Concat(_pending);
+        var flushed = _flushed ??= _persistedRows > 0 ? Table.OfCheckedBatches(_schema!, Conform(_codec!.Load(_root, Path))) : Table.Empty(_schema!);
+        return _pendingRows == 0 ? flushed : flushed.Concat(Pending());
     }
 
     private void EnsureLoaded()
@@ -211,7 +217,8 @@ internal sealed class TableEntry
     private void Replace(Table data)
     {
         _schema = data.Schema;
-        _pending = data;
+        _pending = [.. data.Batches];
+        _pendingRows = data.RowCount;
         _flushed = null;
         _persistedRows = 0;
         _needsRewrite = true;
@@ -219,8 +226,8 @@ internal sealed class TableEntry
         _loaded = true;
     }
 
-    /// <summary>The rows with the entry's column order, or an error naming every missing, extra or retyped column.</summary>
-    private Table Conform(Table rows)
+    /// <summary>The rows' batches in the entry's column order, or an error naming every missing, extra or retyped column.</summary>
+    private List<RecordBatch> Conform(Table rows)
     {
         var problems = new List<string>();
         foreach (var field in _schema!.FieldsList)
@@ -242,6 +249,7 @@ internal sealed class TableEntry
             throw new SchemaException($"Rows do not fit table '{Path}' ({Table.Describe(_schema)}): {string.Join("; ", problems)}.", Path);
         }
 
-        return Table.FromBatches(_schema, rows.Select(_schema.FieldsList.Select(f => f.Name).ToList()).Batches.Select(b => new RecordBatch(_schema, b.Arrays, b.Length)));
+        var order = _schema.FieldsList.Select(f => rows.Schema.GetFieldIndex(f.Name)).ToArray();
+        return rows.Batches.Select(b => new RecordBatch(_schema, order.Select(b.Column), b.Length)).ToList();
     }
 }

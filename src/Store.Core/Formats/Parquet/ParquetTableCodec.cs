@@ -132,23 +132,31 @@ internal sealed class ParquetTableCodec : TableCodec
     private static Task Write<T>(ParquetRowGroupWriter group, DataField field, T?[] values) where T : struct =>
         field.IsNullable ? group.WriteAsync<T>(field, values) : group.WriteAsync<T>(field, values.Select(v => v!.Value).ToArray());
 
-    private static Task WritePrimitive<T>(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows) where T : struct, IEquatable<T>
+    private static async Task WritePrimitive<T>(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows) where T : struct, IEquatable<T>
     {
         if (field.IsNullable)
         {
-            return group.WriteAsync<T>(field, Primitive<T>(pieces, rows));
+            await group.WriteAsync<T>(field, Primitive<T>(pieces, rows));
+            return;
         }
 
-        // A required column has no nulls: its values are copied straight from the Arrow buffers.
-        var values = new T[rows];
-        var offset = 0;
-        foreach (var piece in pieces.Cast<PrimitiveArray<T>>())
+        // A required column has no nulls: its values are copied straight from the Arrow buffers into a pooled array.
+        var values = ArrayPool<T>.Shared.Rent(rows);
+        try
         {
-            piece.Values.CopyTo(values.AsSpan(offset));
-            offset += piece.Length;
-        }
+            var offset = 0;
+            foreach (var piece in pieces.Cast<PrimitiveArray<T>>())
+            {
+                piece.Values.CopyTo(values.AsSpan(offset));
+                offset += piece.Length;
+            }
 
-        return group.WriteAsync<T>(field, values);
+            await group.WriteAsync<T>(field, values.AsMemory(0, rows));
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(values);
+        }
     }
 
     private static T?[] Primitive<T>(IReadOnlyList<IArrowArray> pieces, int rows) where T : struct, IEquatable<T>
@@ -191,11 +199,23 @@ internal sealed class ParquetTableCodec : TableCodec
     /// all batches are converted into one UTF-16 buffer (a vectorised widening when they are ASCII) and
     /// each value is a slice of it, so no string is allocated per row.
     /// </summary>
-    private static Task WriteStrings(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows)
+    private static async Task WriteStrings(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows)
     {
-        var pieceBytes = pieces.Cast<StringArray>().Select(p => p.ValueBuffer.Span[p.ValueOffsets[0]..p.ValueOffsets[p.Length]].Length).ToList();
-        var chars = new char[pieceBytes.Sum()];
-        var values = new ReadOnlyMemory<char>[rows];
+        var chars = ArrayPool<char>.Shared.Rent(pieces.Cast<StringArray>().Sum(p => p.ValueOffsets[p.Length] - p.ValueOffsets[0]));
+        var values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(rows);
+        try
+        {
+            await WriteStrings(group, field, pieces, rows, chars, values);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values, clearArray: true);
+        }
+    }
+
+    private static Task WriteStrings(ParquetRowGroupWriter group, DataField field, IReadOnlyList<IArrowArray> pieces, int rows, char[] chars, ReadOnlyMemory<char>[] values)
+    {
         var nulls = field.IsNullable ? new bool[rows] : null;
         int row = 0, used = 0;
         foreach (var piece in pieces.Cast<StringArray>())
@@ -232,7 +252,7 @@ internal sealed class ParquetTableCodec : TableCodec
 
         if (nulls is null)
         {
-            return group.WriteAsync<ReadOnlyMemory<char>>(field, values);
+            return group.WriteAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, rows));
         }
 
         // Parquet.Net 6 writes a null ReadOnlyMemory<char>? as an empty string, so optional columns go through strings.
