@@ -289,7 +289,7 @@ public class TableStoreTests : IDisposable
         Assert.Equal(2, readOnly.Read("t")!.RowCount);
     }
 
-    private static void AssertSameRows(Table expected, Table actual)
+    internal static void AssertSameRows(Table expected, Table actual)
     {
         Assert.Equal(expected.ColumnNames, actual.ColumnNames);
         Assert.Equal(expected.RowCount, actual.RowCount);

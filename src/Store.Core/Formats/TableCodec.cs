@@ -56,6 +56,20 @@ internal abstract class TableCodec
         return Guard(file, () => LoadFile(file));
     }
 
+    /// <summary>
+    /// Whether <see cref="LoadRange"/> reads only the rows and columns asked for, so an entry can
+    /// serve reads from the file instead of keeping its rows in memory.
+    /// </summary>
+    public virtual bool ReadsRanges => false;
+
+    /// <summary>Rows <c>[start, start + count)</c> of the named columns of entry <paramref name="path"/>.</summary>
+    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
+    public Table LoadRange(string root, string path, long start, long count, IReadOnlyList<string> columns)
+    {
+        var file = FileFor(root, path);
+        return Guard(file, () => LoadRangeFile(file, start, count, columns));
+    }
+
     /// <summary>Replaces the entry's file with <paramref name="table"/>, atomically.</summary>
     public virtual void Write(string root, string path, Table table) => AtomicFile.Replace(FileFor(root, path), stream => WriteFile(stream, table));
 
@@ -81,6 +95,10 @@ internal abstract class TableCodec
 
     /// <summary>Reads every row of <paramref name="file"/>.</summary>
     protected abstract Table LoadFile(string file);
+
+    /// <summary>Reads rows <c>[start, start + count)</c> of the named columns; by default the whole file is read first.</summary>
+    protected virtual Table LoadRangeFile(string file, long start, long count, IReadOnlyList<string> columns) =>
+        LoadFile(file).Slice(start, count).Select(columns);
 
     /// <summary>Writes <paramref name="table"/> as a complete file into <paramref name="stream"/>.</summary>
     protected abstract void WriteFile(Stream stream, Table table);

@@ -128,7 +128,47 @@ internal sealed class TableEntry
         }
     }
 
-    /// <summary>The selected rows and columns (everything without a view), or null when there is no table.</summary>
+    /// <summary>The entry's columns, or null when there is no table.</summary>
+    public Schema? Schema
+    {
+        get
+        {
+            lock (Gate)
+            {
+                EnsureLoaded();
+                return _exists ? _schema : null;
+            }
+        }
+    }
+
+    /// <summary>The entry's row count (0 when there is no table).</summary>
+    public long Rows
+    {
+        get
+        {
+            lock (Gate)
+            {
+                EnsureLoaded();
+                return _exists ? RowCount : 0;
+            }
+        }
+    }
+
+    /// <summary>Every row, kept in memory until the next flush (for queries, which scan it all), or null when there is no table.</summary>
+    public Table? ReadAll()
+    {
+        lock (Gate)
+        {
+            EnsureLoaded();
+            return _exists ? Current() : null;
+        }
+    }
+
+    /// <summary>
+    /// The selected rows and columns (everything without a view), or null when there is no table.
+    /// Rows in a file whose format reads ranges (Parquet) are read from the file, only the row
+    /// groups and columns the view covers, and not kept.
+    /// </summary>
     public Table? Read(TableView? view)
     {
         lock (Gate)
@@ -139,15 +179,36 @@ internal sealed class TableEntry
                 return null;
             }
 
-            var current = Current();
-            if (view is null)
+            if (_codec is not { ReadsRanges: true } || _needsRewrite || _flushed is not null || _persistedRows == 0)
             {
-                return current;
+                var current = Current();
+                if (view is null)
+                {
+                    return current;
+                }
+
+                var (from, length) = view.Range(current.RowCount, Path);
+                var rows = current.Slice(from, length);
+                return view.Columns is null ? rows : rows.Select(view.Columns);
             }
 
-            var (start, count) = view.Range(current.RowCount, Path);
-            var rows = current.Slice(start, count);
-            return view.Columns is null ? rows : rows.Select(view.Columns);
+            var (start, count) = view?.Range(RowCount, Path) ?? (0, RowCount);
+            var columns = view?.Columns ?? [.. _schema!.FieldsList.Select(f => f.Name)];
+            var schema = Table.Empty(_schema!).Select(columns).Schema;
+            var fromFile = Math.Clamp(_persistedRows - start, 0, count);
+            var batches = new List<RecordBatch>();
+            if (fromFile > 0)
+            {
+                var stored = _codec.LoadRange(_root, Path, start, fromFile, columns);
+                batches.AddRange(Table.FromBatches(schema, stored.Batches).Batches);
+            }
+
+            if (count > fromFile)
+            {
+                batches.AddRange(Pending().Slice(Math.Max(0, start - _persistedRows), count - fromFile).Select(columns).Batches);
+            }
+
+            return Table.OfCheckedBatches(schema, batches);
         }
     }
 

@@ -7,12 +7,13 @@ using Store.Core.Tables.Filters;
 namespace Store.Core.Tables;
 
 /// <summary>
-/// Tables by path, in memory (<see cref="DiskFormat.None"/>) or flushed as Parquet or Arrow IPC
-/// files (<c>&lt;root&gt;/&lt;path&gt;.parquet</c>, <c>.arrow</c>). Appends add Arrow batches without
-/// copying and create missing tables; a flush writes only tables that changed, and for Parquet only
-/// the new rows (one more row group). Safe to call from many threads.
+/// Tables by path, in memory (<see cref="DiskFormat.None"/>) or flushed as Parquet, Arrow IPC, CSV or
+/// JSON lines files (<c>&lt;root&gt;/&lt;path&gt;.parquet</c>, <c>.arrow</c>, <c>.csv</c>, <c>.jsonl</c>).
+/// Appends add Arrow batches without copying and create missing tables; a flush writes only tables
+/// that changed, and only the new rows where the format can grow (a Parquet row group, CSV/JSON
+/// lines). Safe to call from many threads.
 /// </summary>
-public sealed class TableStore : DataStore<Table, TableView, Table>
+public sealed class TableStore : DataStore<Table, TableView, TableReference>
 {
     private readonly TableCodec? _codec;
     private readonly ConcurrentDictionary<string, TableEntry> _entries = new(StringComparer.Ordinal);
@@ -26,7 +27,7 @@ public sealed class TableStore : DataStore<Table, TableView, Table>
     /// <summary>Opens a table store.</summary>
     /// <param name="path">The root folder (ignored for <see cref="DiskFormat.None"/>).</param>
     /// <param name="mode">How to open the root; see <see cref="StoreMode"/>.</param>
-    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Parquet"/> or <see cref="DiskFormat.Ipc"/>.</param>
+    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Parquet"/>, <see cref="DiskFormat.Ipc"/>, <see cref="DiskFormat.Csv"/> or <see cref="DiskFormat.Json"/>.</param>
     public TableStore(string path, StoreMode mode, DiskFormat diskFormat)
         : base(path, mode, diskFormat, StoreKind.Table)
     {
@@ -90,8 +91,8 @@ public sealed class TableStore : DataStore<Table, TableView, Table>
         return _entries.Values.Where(e => e.Exists).Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The table as it stands (immutable; shares the store's batches, nothing is copied), or null.</summary>
-    public override Table? Get(string path) => Existing(path)?.Read(null);
+    /// <summary>A live handle on the table that reads only what is asked of it (see <see cref="TableReference"/>), or null.</summary>
+    public override TableReference? Get(string path) => Existing(path) is { } entry ? new TableReference(entry) : null;
 
     /// <inheritdoc />
     /// <exception cref="SchemaException">Rows outside the table or an unknown column.</exception>
@@ -99,7 +100,7 @@ public sealed class TableStore : DataStore<Table, TableView, Table>
 
     /// <summary>One column of the table as a single Arrow array, or null when there is no table.</summary>
     /// <exception cref="SchemaException">No such column.</exception>
-    public IArrowArray? ReadColumn(string path, string column) => Existing(path)?.Read(null)?.Column(column);
+    public IArrowArray? ReadColumn(string path, string column) => Existing(path)?.Read(TableView.Select(column))?.Column(column);
 
     /// <summary>
     /// The rows whose <c>ens_id</c>, <c>run_id</c> and <c>micro_id</c> equal the given keys (when
@@ -109,7 +110,7 @@ public sealed class TableStore : DataStore<Table, TableView, Table>
     /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch.</exception>
     public Table? Query(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null)
     {
-        var table = Existing(path)?.Read(null);
+        var table = Existing(path)?.ReadAll();
         if (table is null)
         {
             return null;

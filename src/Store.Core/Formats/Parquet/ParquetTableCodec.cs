@@ -24,6 +24,9 @@ internal sealed class ParquetTableCodec : TableCodec
     public override string Extension => ".parquet";
 
     /// <inheritdoc />
+    public override bool ReadsRanges => true;
+
+    /// <inheritdoc />
     public override void AppendRows(string root, string path, ArrowTable rows)
     {
         var file = FileFor(root, path);
@@ -53,7 +56,12 @@ internal sealed class ParquetTableCodec : TableCodec
     protected override (ArrowSchema Schema, long Rows) InspectFile(string file) => InspectAsync(file).GetAwaiter().GetResult();
 
     /// <inheritdoc />
-    protected override ArrowTable LoadFile(string file) => LoadAsync(file).GetAwaiter().GetResult();
+    protected override ArrowTable LoadFile(string file) => LoadAsync(file, 0, long.MaxValue, null).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    /// <remarks>Only the row groups that hold the rows are opened, and in them only the named columns are decoded.</remarks>
+    protected override ArrowTable LoadRangeFile(string file, long start, long count, IReadOnlyList<string> columns) =>
+        LoadAsync(file, start, count, columns).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     /// <remarks>Columns without nulls are written as required (as a hand-written writer would), the rest as optional.</remarks>
@@ -69,24 +77,38 @@ internal sealed class ParquetTableCodec : TableCodec
         return (ToArrow(reader.Schema, file), reader.RowGroups.Sum(g => g.RowCount));
     }
 
-    private static async Task<ArrowTable> LoadAsync(string file)
+    private static async Task<ArrowTable> LoadAsync(string file, long start, long count, IReadOnlyList<string>? columns)
     {
         await using var stream = File.OpenRead(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
-        var schema = ToArrow(reader.Schema, file);
+        var stored = ToArrow(reader.Schema, file);
         var fields = reader.Schema.GetDataFields();
+        var picked = columns?.Select(name => stored.GetFieldIndex(name) is var c and >= 0
+            ? c
+            : throw new SchemaException($"{file}: no column '{name}'; the file has ({ArrowTable.Describe(stored)}).", file)).ToArray()
+            ?? [.. Enumerable.Range(0, fields.Length)];
+        var schema = new ArrowSchema(picked.Select(stored.GetFieldByIndex), null);
         var batches = new List<RecordBatch>();
-        for (var g = 0; g < reader.RowGroupCount; g++)
+        long groupStart = 0;
+        var stop = count == long.MaxValue ? long.MaxValue : start + count;
+        for (var g = 0; g < reader.RowGroupCount && groupStart < stop; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
-            var columns = new IArrowArray[fields.Length];
-            for (var c = 0; c < fields.Length; c++)
+            var (from, to) = (Math.Max(start, groupStart), Math.Min(stop, groupStart + rows));
+            if (to > from)
             {
-                columns[c] = await ReadColumnAsync(group, fields[c], schema.GetFieldByIndex(c).DataType, rows);
+                var arrays = new IArrowArray[picked.Length];
+                for (var c = 0; c < picked.Length; c++)
+                {
+                    arrays[c] = await ReadColumnAsync(group, fields[picked[c]], schema.GetFieldByIndex(c).DataType, rows);
+                }
+
+                var batch = new RecordBatch(schema, arrays, rows);
+                batches.Add(to - from == rows ? batch : batch.Slice((int)(from - groupStart), (int)(to - from)));
             }
 
-            batches.Add(new RecordBatch(schema, columns, rows));
+            groupStart += rows;
         }
 
         return ArrowTable.FromBatches(schema, batches);
