@@ -12,6 +12,7 @@ namespace Store.Core.Arrays;
 internal sealed class ArrayEntry : IByteSource, IDisposable
 {
     private const int CopyBlockBytes = 4 * 1024 * 1024;
+    private const int DefaultBlockRows = 1000;
 
     private readonly ArrayCodec? _codec;
     private readonly string _root;
@@ -68,6 +69,9 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
 
     /// <summary>Whether the flushed file is stale as a whole (a replace or a write into flushed data).</summary>
     public bool NeedsRewrite { get; private set; }
+
+    /// <summary>The chunk shape asked for when the entry was last created or replaced (chunked formats), or null for the store's default.</summary>
+    public int[]? RequestedChunks { get; private set; }
 
     /// <summary>Bytes of the entry held by the flushed file and not in memory.</summary>
     public long PersistedBytes => _persistedBytes;
@@ -149,16 +153,17 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
         }
     }
 
-    /// <summary>Without a view, creates or replaces the entry; with one, overwrites that region.</summary>
+    /// <summary>Without a view, creates or replaces the entry (with <paramref name="chunks"/> when given); with one, overwrites that region.</summary>
     /// <exception cref="EntryNotFoundException">A view write to an entry with no data.</exception>
     /// <exception cref="ShapeException">The view is out of bounds or the data does not fit it.</exception>
-    public void Write(NdArray data, ArrayView? view)
+    public void Write(NdArray data, ArrayView? view, int[]? chunks = null)
     {
         lock (Gate)
         {
             if (view is null)
             {
                 Replace(data);
+                RequestedChunks = chunks;
                 return;
             }
 
@@ -199,7 +204,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
     /// Blocks of up to <paramref name="chunkSize"/> positions along axis 0 of the viewed array
     /// (only the listed <paramref name="elements"/> when given), each read when it is reached.
     /// </summary>
-    public IEnumerable<NdArray> Iter(IReadOnlyList<long>? elements, ArrayView? view, int chunkSize)
+    public IEnumerable<NdArray> Iter(IReadOnlyList<long>? elements, ArrayView? view, int? chunkSize)
     {
         if (chunkSize < 1)
         {
@@ -208,6 +213,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
 
         ResolvedView resolved;
         long version;
+        int blockRows;
         lock (Gate)
         {
             EnsureLoaded();
@@ -218,6 +224,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
 
             resolved = ResolvedView.Resolve(view, _shape, Path);
             version = _version;
+            blockRows = chunkSize ?? (_persistedBytes > 0 ? OpenSource().ChunkRows : null) ?? DefaultBlockRows;
         }
 
         if (resolved.Picks.Length == 0 || resolved.Picks[0].Drop)
@@ -236,9 +243,9 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
         }
 
         var total = positions?.LongLength ?? axis0.Count;
-        for (long first = 0; first < total; first += chunkSize)
+        for (long first = 0; first < total; first += blockRows)
         {
-            var count = Math.Min(chunkSize, total - first);
+            var count = Math.Min(blockRows, total - first);
             var rows = new long[count];
             for (long i = 0; i < count; i++)
             {

@@ -12,6 +12,9 @@ internal abstract class ArraySource : IByteSource, IDisposable
     /// <summary>The stored shape.</summary>
     public abstract long[] Shape { get; }
 
+    /// <summary>Rows per chunk along axis 0 for chunked formats (the block <c>Iter</c> reads by default), else null.</summary>
+    public virtual int? ChunkRows => null;
+
     /// <inheritdoc />
     public abstract void Read(long offset, Span<byte> destination);
 

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Store.Core.Formats;
+using Store.Core.Formats.Zarr;
 using Store.Core.Storage;
 
 namespace Store.Core.Arrays;
 
 /// <summary>
-/// N-dimensional arrays by path, in memory (<see cref="DiskFormat.None"/>) or flushed as NPY files
-/// or one NPZ archive. Appends concatenate along axis 0 into pooled chunks; <see cref="DataStore.Flush"/>
+/// N-dimensional arrays by path, in memory (<see cref="DiskFormat.None"/>) or flushed as NPY files,
+/// one NPZ archive, or a Zarr v2/v3 group. Appends concatenate along axis 0 into pooled chunks; <see cref="DataStore.Flush"/>
 /// writes only what changed. Safe to call from many threads: each entry serializes its own access.
 /// </summary>
 /// <example>
@@ -31,14 +32,16 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <summary>Opens an array store.</summary>
     /// <param name="path">The root folder (ignored for <see cref="DiskFormat.None"/>).</param>
     /// <param name="mode">How to open the root; see <see cref="StoreMode"/>.</param>
-    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Npy"/> or <see cref="DiskFormat.Npz"/>.</param>
+    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Npy"/>, <see cref="DiskFormat.Npz"/> or <see cref="DiskFormat.Zarr"/>.</param>
     /// <param name="pool">Where buffer chunks come from and return to. <b>Default</b>: <see cref="ChunkPool.Shared"/>.</param>
+    /// <param name="zarr">How <see cref="DiskFormat.Zarr"/> lays out new arrays. <b>Default</b>: v3, uncompressed, ~2 MiB chunks along axis 0.</param>
     /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
     /// <exception cref="CorruptDataException">An NPZ archive that is not a ZIP file.</exception>
-    public ArrayStore(string path, StoreMode mode, DiskFormat diskFormat, ChunkPool? pool = null)
+    /// <exception cref="StoreException">Invalid <paramref name="zarr"/> options.</exception>
+    public ArrayStore(string path, StoreMode mode, DiskFormat diskFormat, ChunkPool? pool = null, ZarrOptions? zarr = null)
         : base(path, mode, diskFormat, StoreKind.Array)
     {
-        _codec = ArrayCodec.Create(diskFormat);
+        _codec = ArrayCodec.Create(diskFormat, zarr);
         _pool = pool ?? ChunkPool.Shared;
         if (_codec is null)
         {
@@ -70,6 +73,22 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
         var entry = view is null ? EntryFor(path) : Existing(path)
             ?? throw new EntryNotFoundException($"Cannot write through view [{view}]: entry '{path}' does not exist.", path);
         entry.Write(data, view);
+    }
+
+    /// <summary>
+    /// Creates or replaces the entry, chunked as <paramref name="chunks"/> (one length per axis) in
+    /// chunked formats (Zarr) instead of the store's default; other formats ignore the chunks.
+    /// </summary>
+    /// <exception cref="ShapeException">A chunk shape without one positive length per axis of the data.</exception>
+    public void Write(string path, NdArray data, int[] chunks)
+    {
+        EnsureWritable("write", path);
+        if (chunks.Length != data.Rank || chunks.Any(c => c < 1))
+        {
+            throw new ShapeException($"Chunk shape ({string.Join(", ", chunks)}) for '{path}' needs one positive length per axis of {Shapes.Format(data.Shape.AsSpan())}.", path);
+        }
+
+        EntryFor(path).Write(data, null, chunks);
     }
 
     /// <inheritdoc />
@@ -119,10 +138,11 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <summary>
     /// Streams the entry in blocks along axis 0: the <paramref name="view"/> is applied first, then
     /// the positions of its axis 0 listed in <paramref name="elements"/> (all when null) are read
-    /// <paramref name="chunkSize"/> at a time, each block only when it is reached.
+    /// <paramref name="chunkSize"/> at a time, each block only when it is reached. The default block
+    /// is one chunk of a flushed Zarr array (so blocks are chunk-aligned), else 1000 rows.
     /// </summary>
     /// <exception cref="ShapeException">The view drops axis 0, or an element is out of bounds.</exception>
-    public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int chunkSize = 1000) =>
+    public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
         Existing(path)?.Iter(elements, view, chunkSize) ?? [];
 
     /// <inheritdoc />

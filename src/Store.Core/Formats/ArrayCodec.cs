@@ -1,6 +1,7 @@
 using Store.Core.Arrays;
 using Store.Core.Formats.Npy;
 using Store.Core.Formats.Npz;
+using Store.Core.Formats.Zarr;
 
 namespace Store.Core.Formats;
 
@@ -14,14 +15,21 @@ internal abstract class ArrayCodec
     public abstract DiskFormat Format { get; }
 
     /// <summary>The codec for <paramref name="format"/>, or null for memory-only stores.</summary>
-    /// <exception cref="StoreException">A format that does not hold arrays.</exception>
-    public static ArrayCodec? Create(DiskFormat format) => format switch
+    /// <exception cref="StoreException">A format that does not hold arrays, or invalid Zarr options.</exception>
+    public static ArrayCodec? Create(DiskFormat format, ZarrOptions? zarr) => format switch
     {
         DiskFormat.None => null,
         DiskFormat.Npy => new NpyCodec(),
         DiskFormat.Npz => new NpzCodec(),
-        _ => throw new StoreException($"Disk format {format} does not hold arrays; expected None, Npy or Npz."),
+        DiskFormat.Zarr => CreateZarr(zarr ?? new ZarrOptions()),
+        _ => throw new StoreException($"Disk format {format} does not hold arrays; expected None, Npy, Npz or Zarr."),
     };
+
+    private static ZarrCodec CreateZarr(ZarrOptions options)
+    {
+        options.Validate();
+        return new ZarrCodec(options);
+    }
 
     /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
     public abstract IReadOnlyList<string> Discover(string root);

@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+using Store.Core.Arrays;
+using Store.Core.Storage;
+
+namespace Store.Core.Formats.Zarr;
+
+/// <summary>
+/// Writes one array's chunk files (or shard files) from its C-order bytes. Edge chunks are padded
+/// with the fill value to the full chunk shape, as the spec requires. A chunk file that already
+/// exists is replaced atomically (readers of the old metadata still find their rows in it); a new
+/// one is written in place, since no metadata points at it yet. Every file reaches the disk before
+/// <see cref="WriteFrom"/> returns.
+/// </summary>
+internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByteSource data)
+{
+    private readonly int _itemSize = metadata.DType.ItemSize();
+    private readonly HashSet<string> _newFolders = new(StringComparer.Ordinal);
+
+    /// <summary>Writes every chunk (or shard) whose rows reach <paramref name="firstRow"/> or beyond.</summary>
+    public void WriteFrom(long firstRow)
+    {
+        var shape = metadata.Shape;
+        var unit = metadata.ChunkShape;
+        if (shape.Length == 0)
+        {
+            WriteUnit([]);
+        }
+        else if (shape.All(s => s > 0))
+        {
+            var counts = shape.Zip(unit, (s, u) => (s + u - 1) / u).ToArray();
+            var index = new long[shape.Length];
+            index[0] = firstRow / unit[0];
+            while (index[0] < counts[0])
+            {
+                WriteUnit(index);
+                for (var d = shape.Length - 1; d >= 0; d--)
+                {
+                    if (++index[d] < counts[d] || d == 0)
+                    {
+                        break;
+                    }
+
+                    index[d] = 0;
+                }
+            }
+        }
+
+        foreach (var created in _newFolders)
+        {
+            AtomicFile.SyncFolder(created);
+        }
+    }
+
+    private void WriteUnit(long[] index)
+    {
+        var origin = index.Zip(metadata.ChunkShape, (i, c) => i * c).ToArray();
+        var bytes = metadata.InnerChunkShape is { } inner ? Shard(origin, inner) : Encode(origin, metadata.ChunkShape);
+        var file = Path.Combine(folder, metadata.ChunkKey(index).Replace('/', Path.DirectorySeparatorChar));
+        if (File.Exists(file))
+        {
+            AtomicFile.Replace(file, stream => stream.Write(bytes));
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(file)!;
+        if (!Directory.Exists(parent))
+        {
+            Directory.CreateDirectory(parent);
+        }
+
+        _newFolders.Add(parent);
+        using var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        output.Write(bytes);
+        output.Flush(flushToDisk: true);
+    }
+
+    /// <summary>A shard: its inner chunks encoded one after another, then the (offset, length) index and its crc32c.</summary>
+    private byte[] Shard(long[] origin, int[] inner)
+    {
+        var shape = metadata.Shape;
+        var perAxis = metadata.ChunkShape.Zip(inner, (s, i) => s / i).ToArray();
+        var count = perAxis.Aggregate(1, (a, b) => a * b);
+        var index = new byte[count * 16];
+        using var body = new MemoryStream();
+        var position = new long[inner.Length];
+        for (var n = 0; n < count; n++)
+        {
+            var chunkOrigin = origin.Select((o, d) => o + (position[d] * inner[d])).ToArray();
+            if (chunkOrigin.Zip(shape).Any(p => p.First >= p.Second))
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan(n * 16), ulong.MaxValue);
+                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan((n * 16) + 8), ulong.MaxValue);
+            }
+            else
+            {
+                var encoded = Encode(chunkOrigin, inner);
+                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan(n * 16), (ulong)body.Length);
+                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan((n * 16) + 8), (ulong)encoded.Length);
+                body.Write(encoded);
+            }
+
+            for (var d = inner.Length - 1; d >= 0 && ++position[d] == perAxis[d]; d--)
+            {
+                position[d] = 0;
+            }
+        }
+
+        body.Write(metadata.IndexChecksum ? ZarrChunkCodec.WithChecksum(index) : index);
+        return body.ToArray();
+    }
+
+    /// <summary>The chunk of shape <paramref name="chunk"/> at <paramref name="origin"/>, padded and encoded.</summary>
+    private byte[] Encode(long[] origin, int[] chunk)
+    {
+        var raw = Raw(origin, chunk);
+        if (metadata.BigEndian)
+        {
+            ByteOrder.Swap(raw, _itemSize);
+        }
+
+        return ZarrChunkCodec.Encode(raw, metadata.Codecs);
+    }
+
+    /// <summary>The chunk's little-endian bytes: the array's values where it overlaps the array, the fill value elsewhere.</summary>
+    private byte[] Raw(long[] origin, int[] chunk)
+    {
+        var shape = metadata.Shape;
+        var rank = shape.Length;
+        var raw = new byte[chunk.Aggregate((long)_itemSize, (a, b) => a * b)];
+        if (rank == 0)
+        {
+            data.Read(0, raw);
+            return raw;
+        }
+
+        var extent = origin.Select((o, d) => Math.Min(chunk[d], shape[d] - o)).ToArray();
+        if (extent.Where((e, d) => e < chunk[d]).Any() && metadata.FillValue.Any(b => b != 0))
+        {
+            for (var i = 0; i < raw.Length; i += _itemSize)
+            {
+                metadata.FillValue.CopyTo(raw, i);
+            }
+        }
+
+        // Axes after k are whole in the chunk, so each run covers extent[k] slabs of them at once.
+        var k = rank - 1;
+        while (k > 0 && chunk[k] == shape[k])
+        {
+            k--;
+        }
+
+        var arrayStrides = Shapes.ElementStrides(shape);
+        var chunkStrides = new long[rank];
+        for (long stride = 1, d = rank - 1; d >= 0; d--)
+        {
+            chunkStrides[d] = stride;
+            stride *= chunk[d];
+        }
+
+        var runBytes = (int)(extent[k] * arrayStrides[k] * _itemSize);
+        var outer = new long[k];
+        while (true)
+        {
+            long source = origin[k] * arrayStrides[k];
+            long target = 0;
+            for (var d = 0; d < k; d++)
+            {
+                source += (origin[d] + outer[d]) * arrayStrides[d];
+                target += outer[d] * chunkStrides[d];
+            }
+
+            data.Read(source * _itemSize, raw.AsSpan((int)(target * _itemSize), runBytes));
+            var axis = k - 1;
+            while (axis >= 0 && ++outer[axis] == extent[axis])
+            {
+                outer[axis] = 0;
+                axis--;
+            }
+
+            if (axis < 0)
+            {
+                return raw;
+            }
+        }
+    }
+}

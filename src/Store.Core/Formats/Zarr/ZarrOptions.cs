@@ -1,0 +1,82 @@
+namespace Store.Core.Formats.Zarr;
+
+/// <summary>The compressors the store writes into Zarr chunks (blosc, zarr-python's v2 default, is refused when read).</summary>
+public enum ZarrCompressor
+{
+    /// <summary>Chunks hold the raw little-endian bytes.</summary>
+    None,
+
+    /// <summary>gzip (RFC 1952), Zarr v2 <c>gzip</c> / v3 <c>gzip</c>.</summary>
+    Gzip,
+
+    /// <summary>zlib (RFC 1950), Zarr v2 only (numcodecs <c>zlib</c>); v3 stores use gzip instead.</summary>
+    Zlib,
+
+    /// <summary>Zstandard, Zarr v2 <c>zstd</c> / v3 <c>zstd</c>.</summary>
+    Zstd,
+}
+
+/// <summary>
+/// How an <see cref="Arrays.ArrayStore"/> with <see cref="DiskFormat.Zarr"/> lays out new arrays.
+/// Arrays already on disk keep their own version, chunks and codec; these apply to arrays the
+/// store creates (and to arrays it replaces with another dtype or shape).
+/// </summary>
+public sealed record ZarrOptions
+{
+    /// <summary>The Zarr format version of new arrays and groups: 3 or 2. <b>Default</b>: 3.</summary>
+    public int Version { get; init; } = 3;
+
+    /// <summary>The chunk compressor. <b>Default</b>: none.</summary>
+    public ZarrCompressor Compressor { get; init; } = ZarrCompressor.None;
+
+    /// <summary>The compressor's level; null for its own default (gzip/zlib 6, zstd 3).</summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>
+    /// The chunk shape of new arrays (one length per axis), or null to chunk along axis 0 only,
+    /// with the full extent on the other axes and about <see cref="TargetChunkBytes"/> per chunk.
+    /// A per-entry shape given to <see cref="Arrays.ArrayStore.Write(string, Arrays.NdArray, int[])"/> wins.
+    /// </summary>
+    public int[]? ChunkShape { get; init; }
+
+    /// <summary>The size default chunks aim for. <b>Default</b>: 2 MiB.</summary>
+    public int TargetChunkBytes { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// The separator in chunk keys: <c>'.'</c> (v2's default, <c>0.1</c>) or <c>'/'</c> (nested folders,
+    /// <c>0/1</c>). Null for the version's default: <c>'.'</c> for v2, <c>'/'</c> for v3.
+    /// </summary>
+    public char? DimensionSeparator { get; init; }
+
+    /// <summary>v3 only: name chunks the v2 way (<c>0.1</c>) instead of v3's default (<c>c/0/1</c>).</summary>
+    public bool V2ChunkKeys { get; init; }
+
+    /// <summary>
+    /// v3 only: how many chunks along axis 0 go into one shard file (<c>sharding_indexed</c>), so many
+    /// small chunks do not become many small files; null or 1 for no sharding.
+    /// </summary>
+    public int? ChunksPerShard { get; init; }
+
+    /// <summary>Checks the options, naming the bad one.</summary>
+    /// <exception cref="StoreException">A value out of range.</exception>
+    internal void Validate()
+    {
+        string? problem = this switch
+        {
+            { Version: not (2 or 3) } => $"Version must be 2 or 3, not {Version}",
+            { Version: 3, Compressor: ZarrCompressor.Zlib } => "Zarr v3 has no zlib codec; use Gzip",
+            { CompressionLevel: < -7 or > 22 } => $"CompressionLevel {CompressionLevel} is out of range",
+            { Compressor: ZarrCompressor.Gzip or ZarrCompressor.Zlib, CompressionLevel: < 0 or > 9 } => $"gzip/zlib levels are 0..9, not {CompressionLevel}",
+            { TargetChunkBytes: < 1 } => $"TargetChunkBytes must be positive, not {TargetChunkBytes}",
+            { DimensionSeparator: not (null or '.' or '/') } => $"DimensionSeparator must be '.' or '/', not '{DimensionSeparator}'",
+            { ChunksPerShard: < 1 } => $"ChunksPerShard must be at least 1, not {ChunksPerShard}",
+            { Version: 2, ChunksPerShard: > 1 } => "sharding needs Zarr v3",
+            _ when ChunkShape is { } chunks && chunks.Any(c => c < 1) => $"ChunkShape ({string.Join(", ", ChunkShape)}) has a length below 1",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new StoreException($"Invalid Zarr options: {problem}.");
+        }
+    }
+}
