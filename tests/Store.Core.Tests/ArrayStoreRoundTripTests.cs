@@ -11,7 +11,7 @@ public class ArrayStoreRoundTripTests : IDisposable
     public static TheoryData<DiskFormat, DType, long[]> Cases()
     {
         var data = new TheoryData<DiskFormat, DType, long[]>();
-        foreach (var format in new[] { DiskFormat.None, DiskFormat.Npy, DiskFormat.Npz })
+        foreach (var format in new[] { DiskFormat.None, DiskFormat.Npy, DiskFormat.Npz, DiskFormat.Zarr })
         {
             foreach (var dtype in DTypes.All)
             {
@@ -69,15 +69,17 @@ public class ArrayStoreRoundTripTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Write_ScalarArray_RoundTripsAsZeroD()
+    [Theory]
+    [InlineData(DiskFormat.Npy)]
+    [InlineData(DiskFormat.Zarr)]
+    public void Write_ScalarArray_RoundTripsAsZeroD(DiskFormat format)
     {
-        using (var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npy))
+        using (var store = new ArrayStore(_temp.Path, "w", format))
         {
             store.Write("s", NdArray.Scalar(2.5));
         }
 
-        using var reopened = new ArrayStore(_temp.Path, "r", DiskFormat.Npy);
+        using var reopened = new ArrayStore(_temp.Path, "r", format);
         var scalar = reopened.Read("s")!;
         Assert.Empty(scalar.Shape);
         Assert.Equal(2.5, scalar.GetValue<double>());
@@ -86,6 +88,7 @@ public class ArrayStoreRoundTripTests : IDisposable
     [Theory]
     [InlineData(DiskFormat.Npy)]
     [InlineData(DiskFormat.Npz)]
+    [InlineData(DiskFormat.Zarr)]
     public void AppendAfterReopen_ContinuesTheFlushedArray(DiskFormat format)
     {
         using (var store = new ArrayStore(_temp.Path, "w", format))
@@ -106,6 +109,7 @@ public class ArrayStoreRoundTripTests : IDisposable
     [InlineData(DiskFormat.None)]
     [InlineData(DiskFormat.Npy)]
     [InlineData(DiskFormat.Npz)]
+    [InlineData(DiskFormat.Zarr)]
     public void WriteWithView_IntoFlushedAndBufferedRows_UpdatesOnlyThatRegion(DiskFormat format)
     {
         using (var store = new ArrayStore(_temp.Path, "w", format))

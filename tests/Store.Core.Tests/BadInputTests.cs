@@ -8,7 +8,7 @@ public class BadInputTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<DiskFormat> Formats => new() { DiskFormat.None, DiskFormat.Npy, DiskFormat.Npz };
+    public static TheoryData<DiskFormat> Formats => new() { DiskFormat.None, DiskFormat.Npy, DiskFormat.Npz, DiskFormat.Zarr };
 
     [Theory]
     [MemberData(nameof(Formats))]

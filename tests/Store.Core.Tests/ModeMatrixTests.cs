@@ -8,7 +8,7 @@ public class ModeMatrixTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<DiskFormat> DiskFormats => new() { DiskFormat.Npy, DiskFormat.Npz };
+    public static TheoryData<DiskFormat> DiskFormats => new() { DiskFormat.Npy, DiskFormat.Npz, DiskFormat.Zarr };
 
     [Theory]
     [InlineData("r")]

@@ -24,8 +24,8 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     private readonly ConcurrentDictionary<string, ArrayEntry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Opens an array store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
-    public ArrayStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None)
-        : this(path, StoreModes.Parse(mode), diskFormat)
+    public ArrayStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None, ZarrOptions? zarr = null)
+        : this(path, StoreModes.Parse(mode), diskFormat, zarr: zarr)
     {
     }
 
