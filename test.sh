@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need beyond NuGet when it is missing (Debian's
-# python3-numpy, run as /usr/bin/python3; Node.js and the npm readers pinned in
-# tests/interop/package-lock.json: DuckDB and apache-arrow), then runs dotnet test.
+# python3-numpy and python3-zarr (zarr-python 2.13), run as /usr/bin/python3; Node.js and the npm
+# readers pinned in tests/interop/package-lock.json: DuckDB, apache-arrow, zarrita), then runs dotnet test.
 # Extra arguments go to `dotnet test` (for example --filter or --logger).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 missing=()
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
+/usr/bin/python3 -c 'import zarr' >/dev/null 2>&1 || missing+=(python3-zarr)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 

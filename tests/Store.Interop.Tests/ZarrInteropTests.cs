@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Formats.Zarr;
+using Store.Core.Tests;
+
+namespace Store.Interop.Tests;
+
+public class ZarrInteropTests : IDisposable
+{
+    private static readonly long[] Shape = [11, 5, 3];
+
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    public static TheoryData<ZarrCompressor, char> V2Layouts()
+    {
+        var data = new TheoryData<ZarrCompressor, char>();
+        foreach (var compressor in new[] { ZarrCompressor.None, ZarrCompressor.Gzip, ZarrCompressor.Zlib, ZarrCompressor.Zstd })
+        {
+            data.Add(compressor, '.');
+            data.Add(compressor, '/');
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(V2Layouts))]
+    public void ZarrPython_ReadsEveryV2ArrayTheStoreWrites(ZarrCompressor compressor, char separator)
+    {
+        var paths = WriteEveryDType(new ZarrOptions { Version = 2, Compressor = compressor, DimensionSeparator = separator, ChunkShape = [4, 2, 3] });
+        var seen = JsonDocument.Parse(Numpy.Run(
+            """
+            import zarr
+            group = zarr.open_group(sys.argv[1], mode="r")
+            out = {}
+            for path in sys.argv[2:]:
+                a = group[path]
+                v = a[...]
+                le = np.ascontiguousarray(v.astype(v.dtype.newbyteorder("<")))
+                out[path] = {"dtype": str(v.dtype), "shape": list(a.shape), "chunks": list(a.chunks),
+                             "compressor": a.compressor.codec_id if a.compressor else None,
+                             "sha256": hashlib.sha256(le.tobytes()).hexdigest()}
+            print(json.dumps(out))
+            """,
+            [_temp.Path, .. paths.Keys])).RootElement;
+
+        foreach (var (path, dtype) in paths)
+        {
+            var array = seen.GetProperty(path);
+            Assert.Equal(dtype.Name(), array.GetProperty("dtype").GetString());
+            Assert.Equal(Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+            Assert.Equal([4L, 2, 3], array.GetProperty("chunks").EnumerateArray().Select(e => e.GetInt64()));
+            Assert.Equal(compressor == ZarrCompressor.None ? null : compressor.ToString().ToLowerInvariant(), array.GetProperty("compressor").GetString());
+            Assert.Equal(Sha256(TestArrays.Sequence(dtype, Shape)), array.GetProperty("sha256").GetString());
+        }
+    }
+
+    /// <summary>Writes one array per dtype in three flushes (so chunks are rewritten and added); returns path → dtype.</summary>
+    private Dictionary<string, DType> WriteEveryDType(ZarrOptions options)
+    {
+        var paths = new Dictionary<string, DType>();
+        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Zarr, options);
+        foreach (var dtype in DTypes.All)
+        {
+            var path = $"ens0/run0/{dtype.Name()}";
+            var whole = TestArrays.Sequence(dtype, Shape);
+            foreach (var (start, stop) in new[] { (0L, 3L), (3L, 9L), (9L, 11L) })
+            {
+                store.Append(path, TestArrays.Rows(whole, start, stop));
+                store.Flush();
+            }
+
+            paths[path] = dtype;
+        }
+
+        return paths;
+    }
+
+    internal static string Sha256(NdArray array) => Convert.ToHexStringLower(SHA256.HashData(array.Bytes));
+}
