@@ -20,7 +20,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -d tests/interop/node_modules/@duckdb/node-api ] || [ ! -d tests/interop/node_modules/apache-arrow ]; then
+if [ ! -d tests/interop/node_modules/@duckdb/node-api ] || [ ! -d tests/interop/node_modules/apache-arrow ] ||
+  [ ! -d tests/interop/node_modules/zarrita ] || [ ! -d tests/interop/node_modules/@zarrita/storage ]; then
   echo "test.sh: installing the npm readers (tests/interop)"
   npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 fi

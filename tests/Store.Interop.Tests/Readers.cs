@@ -3,19 +3,27 @@ using System.Text.Json;
 
 namespace Store.Interop.Tests;
 
-/// <summary>Runs the real readers in tests/interop/read.mjs (DuckDB, apache-arrow; installed by test.sh).</summary>
+/// <summary>Runs the real readers in tests/interop (DuckDB, apache-arrow, zarrita; installed by test.sh).</summary>
 public static class Readers
 {
     private static readonly string Script = Path.Combine(RepositoryRoot(), "tests", "interop", "read.mjs");
+    private static readonly string ZarrScript = Path.Combine(RepositoryRoot(), "tests", "interop", "zarr.mjs");
 
     /// <summary>A table file as DuckDB reads it.</summary>
-    public static ReadResult DuckDb(string file, string format) => Parse(Node("duckdb", file, format));
+    public static ReadResult DuckDb(string file, string format) => Parse(Node(Script, "duckdb", file, format));
 
     /// <summary>An Arrow IPC file as apache-arrow reads it.</summary>
-    public static ReadResult Arrow(string file) => Parse(Node("arrow", file));
+    public static ReadResult Arrow(string file) => Parse(Node(Script, "arrow", file));
 
     /// <summary>DuckDB writes the result of <paramref name="query"/> to <paramref name="file"/> as parquet or csv.</summary>
-    public static void DuckDbWrite(string query, string file, string format) => Node("duckdb-write", query, file, format);
+    public static void DuckDbWrite(string query, string file, string format) => Node(Script, "duckdb-write", query, file, format);
+
+    /// <summary>The v3 arrays at <paramref name="paths"/> under the group <paramref name="root"/> as zarrita reads them: path → dtype, shape, chunks, sha256.</summary>
+    public static JsonElement Zarrita(string root, IEnumerable<string> paths) =>
+        JsonDocument.Parse(Node(ZarrScript, ["read", root, .. paths])).RootElement;
+
+    /// <summary>zarrita writes its v3 test arrays under <paramref name="root"/>; returns what it wrote (path, dtype, shape, rows, fill).</summary>
+    public static JsonElement ZarritaWrite(string root) => JsonDocument.Parse(Node(ZarrScript, "write", root)).RootElement;
 
     private static ReadResult Parse(string json)
     {
@@ -25,10 +33,10 @@ public static class Readers
             [.. root.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().ToArray())]);
     }
 
-    private static string Node(params string[] arguments)
+    private static string Node(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Script);
+        start.ArgumentList.Add(script);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -47,7 +55,8 @@ public static class Readers
         return stdout.Result;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout's root folder (the one holding Store.sln).</summary>
+    public static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
