@@ -26,6 +26,14 @@ public abstract class DataStore<TData, TView, TReference> : DataStore
     /// <returns>The indices the appended data occupies.</returns>
     public abstract IndexRange Append(string path, TData data);
 
+    /// <summary>
+    /// Makes the changes to one entry durable on disk (a no-op in memory or when it has none).
+    /// Formats that keep every entry in one file (NPZ) flush the whole store.
+    /// </summary>
+    /// <exception cref="StoreModeException">The store is read-only.</exception>
+    /// <exception cref="StoreException">The entry could not be flushed.</exception>
+    public abstract void Flush(string path);
+
     /// <summary>A lazy reference to the entry, or null when there is none.</summary>
     public abstract TReference? Get(string path);
 

@@ -23,6 +23,9 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     private readonly ChunkPool _pool;
     private readonly ConcurrentDictionary<string, ArrayEntry> _entries = new(StringComparer.Ordinal);
 
+    // One archive holds every NPZ entry, so its flushes (whole-store or one entry's) take turns.
+    private readonly Lock _archiveFlushGate = new();
+
     /// <summary>Opens an array store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
     public ArrayStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None, ZarrOptions? zarr = null)
         : this(path, StoreModes.Parse(mode), diskFormat, zarr: zarr)
@@ -104,7 +107,33 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     public override void Flush()
     {
         EnsureWritable("flush");
-        _codec?.Flush(Path, [.. _entries.Values]);
+        if (_codec is null)
+        {
+            return;
+        }
+
+        lock (_archiveFlushGate)
+        {
+            _codec.Flush(Path, [.. _entries.Values]);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Flush(string path)
+    {
+        EnsureWritable("flush", path);
+        if (_codec is null || !_entries.TryGetValue(path, out var entry))
+        {
+            return;
+        }
+
+        if (_codec.Format == DiskFormat.Npz)
+        {
+            Flush();
+            return;
+        }
+
+        _codec.Flush(Path, [entry]);
     }
 
     /// <inheritdoc />

@@ -85,6 +85,18 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     }
 
     /// <inheritdoc />
+    public override void Flush(string path)
+    {
+        EnsureWritable("flush", path);
+        if (_entries.TryGetValue(path, out var entry))
+        {
+            var failures = new FlushFailures();
+            failures.Run(path, entry.Flush);
+            failures.ThrowIfAny(1);
+        }
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();

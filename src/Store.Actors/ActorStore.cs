@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using Akka.Actor;
+using Store.Core;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors;
+
+/// <summary>
+/// The client of an actor store: the seed's store operations as tasks, over a
+/// <see cref="StoreCoordinator"/> and one actor per path. Safe to call from any number of threads;
+/// each caller's operations on a path apply in the order it called them, and failures are the
+/// same <see cref="StoreException"/> types the in-process stores throw.
+/// </summary>
+public abstract class ActorStore : IAsyncDisposable, IDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly bool _ownsSystem;
+    private readonly ActorStoreOptions _options;
+    private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _pending;
+    private int _disposed;
+
+    private protected ActorStore(ActorSystem system, bool ownsSystem, StoreKind kind, EntryOps ops, ActorStoreOptions options)
+    {
+        _system = system;
+        _ownsSystem = ownsSystem;
+        _options = options;
+        _pending = new SemaphoreSlim(options.MaxPendingCommands);
+        Root = ops.Store.Path;
+        Mode = ops.Store.Mode;
+        DiskFormat = ops.Store.DiskFormat;
+        Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}"));
+    }
+
+    /// <summary>The root folder (full path), or what was given for a memory-only store.</summary>
+    public string Root { get; }
+
+    /// <summary>The mode the store was opened in.</summary>
+    public StoreMode Mode { get; }
+
+    /// <summary>The format flushes write.</summary>
+    public DiskFormat DiskFormat { get; }
+
+    /// <summary>The store's coordinator, for actors that send <see cref="StoreProtocol"/> commands themselves.</summary>
+    public IActorRef Coordinator { get; }
+
+    /// <summary>
+    /// Writes every path's changes acknowledged before this call to disk (and, when durable, trims
+    /// the journal). Every path is attempted; the report lists each path's outcome.
+    /// </summary>
+    /// <exception cref="StoreException">Some paths did not flush (each is named with its cause); the others did.</exception>
+    public async Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await Coordinator.Ask<object>(StoreProtocol.Flush.Instance, _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            Flushed flushed => flushed.Report,
+            FlushFailed failed => throw new StoreException(
+                $"Flush failed for {failed.Report.Failures.Count} of {failed.Report.Outcomes.Count} paths: " +
+                string.Join("; ", failed.Report.Failures.Select(f => $"'{f.Path}': {f.Error!.Message}")),
+                failed.Report.Failures[0].Path,
+                failed.Report.Failures.Count == 1 ? failed.Report.Failures[0].Error : new AggregateException(failed.Report.Failures.Select(f => f.Error!))),
+            _ => throw Unexpected(answer),
+        };
+    }
+
+    /// <summary>Every entry path, in memory or on disk, sorted.</summary>
+    public async Task<IReadOnlyList<string>> AvailableAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await Coordinator.Ask<object>(StoreProtocol.Available.Instance, _options.AskTimeout, cancellationToken).ConfigureAwait(false);
+        return answer is AvailableEntries entries ? entries.Paths : throw Unexpected(answer);
+    }
+
+    /// <summary>Flushes a writable disk store, stops its actors (and the actor system when the store started it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Mode.CanWrite() && DiskFormat != DiskFormat.None)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await Coordinator.GracefulStop(_options.FlushTimeout).ConfigureAwait(false);
+            if (_ownsSystem)
+            {
+                await _system.Terminate().ConfigureAwait(false);
+            }
+
+            _pending.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    /// <summary>Blocking <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Opens the core store (which checks the mode and creates the root), then, when
+    /// <paramref name="system"/> is null, an actor system of the store's own configured by <see cref="StoreActorConfig.For"/>.
+    /// </summary>
+    private protected static (EntryOps Ops, ActorSystem System, bool OwnsSystem) Start(StoreKind kind, ActorSystem? system, ActorStoreOptions options)
+    {
+        var ops = EntryOps.Open(kind, options);
+        if (system is not null)
+        {
+            return (ops, system, false);
+        }
+
+        try
+        {
+            return (ops, ActorSystem.Create("store", StoreActorConfig.For(options)), true);
+        }
+        catch
+        {
+            ops.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends <paramref name="command"/> in order with the caller's earlier commands on its path and returns the reply.</summary>
+    private protected async Task<object> SendAsync(PathCommand command, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var queue = _queues.GetOrAdd(command.Path, p => new PathQueue(Coordinator, p, _options.AskTimeout));
+            return await queue.Send(command).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pending.Release();
+        }
+    }
+
+    /// <summary>The value of a read-like reply, or its failure rethrown as it was raised.</summary>
+    private protected static object? ValueOf(object reply)
+    {
+        switch (reply)
+        {
+            case ReadResult result:
+                return result.Value;
+            case ReadFailed failed:
+                ExceptionDispatchInfo.Throw(failed.Cause);
+                return null;
+            default:
+                throw Unexpected(reply);
+        }
+    }
+
+    /// <summary>An error for a reply the protocol does not allow.</summary>
+    private protected static StoreException Unexpected(object reply) => new($"The store answered with an unexpected {reply.GetType().Name}.");
+}

@@ -1,0 +1,53 @@
+using Store.Core;
+using Store.Core.Formats.Zarr;
+
+namespace Store.Actors;
+
+/// <summary>How an actor store runs. Every property has a default that suits one process writing one store.</summary>
+public sealed record ActorStoreOptions
+{
+    /// <summary>The store's root folder. <b>Default</b>: none; required unless <see cref="DiskFormat"/> is <see cref="DiskFormat.None"/>.</summary>
+    public string Root { get; init; } = "";
+
+    /// <summary>How the root is opened: <c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c> or <c>w-</c>. <b>Default</b>: <c>a</c>.</summary>
+    public string Mode { get; init; } = "a";
+
+    /// <summary>The format flushes write. <b>Default</b>: <see cref="DiskFormat.None"/> (memory only).</summary>
+    public DiskFormat DiskFormat { get; init; } = DiskFormat.None;
+
+    /// <summary>Layout of new Zarr arrays. <b>Default</b>: <see cref="ZarrOptions"/>' defaults (v3, uncompressed).</summary>
+    public ZarrOptions? Zarr { get; init; }
+
+    /// <summary>When acknowledged changes are safe from a crash. <b>Default</b>: <see cref="Durability.None"/>.</summary>
+    public Durability Durability { get; init; } = Durability.None;
+
+    /// <summary>
+    /// The journal database for <see cref="Durability.Journal"/>, as an ADO.NET connection string for
+    /// <see cref="JournalProvider"/>. <b>Default</b>: a SQLite file <c>.store-journal.db</c> under the root.
+    /// </summary>
+    public string? JournalConnectionString { get; init; }
+
+    /// <summary>The linq2db provider name of the journal database. <b>Default</b>: <c>SQLite.MS</c>.</summary>
+    public string JournalProvider { get; init; } = "SQLite.MS";
+
+    /// <summary>
+    /// Buffered (unflushed) bytes the store may hold; past it, path actors flush on their own and
+    /// producers wait for them. <b>Default</b>: 256 MiB.
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 256L << 20;
+
+    /// <summary>Commands a client may have sent and not yet had answered; past it, callers wait. <b>Default</b>: 4096.</summary>
+    public int MaxPendingCommands { get; init; } = 4096;
+
+    /// <summary>How long a client waits for an answer before failing the call. <b>Default</b>: 60 s.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a flush may take before the paths still busy are reported as failed. <b>Default</b>: 5 min.</summary>
+    public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A path actor idle this long with nothing unflushed is stopped (recreated on the next command). <b>Default</b>: 2 min.</summary>
+    public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The journal file used when <see cref="JournalConnectionString"/> is not set.</summary>
+    public const string DefaultJournalFile = ".store-journal.db";
+}

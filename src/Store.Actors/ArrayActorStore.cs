@@ -1,0 +1,74 @@
+using Akka.Actor;
+using Store.Core;
+using Store.Core.Arrays;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors;
+
+/// <summary>
+/// N-dimensional arrays by path through actors: many threads, actors and services may write at once.
+/// Same formats, errors and semantics as <see cref="ArrayStore"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = "out/arrays", DiskFormat = DiskFormat.Zarr, Durability = Durability.Journal });
+/// var range = await store.AppendAsync("run0/coordinates", frame);   // rows [range.Start, range.End)
+/// await store.FlushAsync();
+/// </code>
+/// </example>
+public sealed class ArrayActorStore : ActorStore
+{
+    private ArrayActorStore((EntryOps Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
+        : base(started.System, started.OwnsSystem, StoreKind.Array, started.Ops, options)
+    {
+    }
+
+    /// <summary>Opens the store in an actor system of its own (stopped on dispose).</summary>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    public static ArrayActorStore Open(ActorStoreOptions options) => new(Start(StoreKind.Array, null, options), options);
+
+    /// <summary>Opens the store in <paramref name="system"/>, whose configuration must include <see cref="StoreActorConfig.For"/> of these options.</summary>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    public static ArrayActorStore Open(ActorSystem system, ActorStoreOptions options) => new(Start(StoreKind.Array, system, options), options);
+
+    /// <summary>Without a view, creates or replaces the entry; with one, writes into that region.</summary>
+    /// <exception cref="StoreException">The write was refused (see <see cref="ArrayStore.Write(string, NdArray, ArrayView?)"/>); nothing changed.</exception>
+    public async Task WriteAsync(string path, NdArray data, ArrayView? view = null, CancellationToken cancellationToken = default)
+    {
+        switch (await SendAsync(new Write(path, data, view), cancellationToken).ConfigureAwait(false))
+        {
+            case Written:
+                return;
+            case WriteFailed failed:
+                throw failed.Cause;
+            case var other:
+                throw Unexpected(other);
+        }
+    }
+
+    /// <summary>
+    /// Appends along axis 0 and returns the rows the data was given. With a producer id and a
+    /// per-producer growing sequence number, a retried append is answered with its original rows
+    /// and not applied twice.
+    /// </summary>
+    /// <exception cref="ShapeException">Another dtype or <c>shape[1..]</c> than the entry's; nothing changed.</exception>
+    public async Task<IndexRange> AppendAsync(string path, NdArray data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
+        await SendAsync(new Append(path, data, producerId, sequence), cancellationToken).ConfigureAwait(false) switch
+        {
+            Appended appended => appended.Range,
+            AppendFailed failed => throw failed.Cause,
+            var other => throw Unexpected(other),
+        };
+
+    /// <summary>An in-memory copy of the entry or of the view's part, or null when there is none.</summary>
+    public async Task<NdArray?> ReadAsync(string path, ArrayView? view = null, CancellationToken cancellationToken = default) =>
+        (NdArray?)ValueOf(await SendAsync(new Read(path, view), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>A live reference that reads only what is asked of it, or null when there is no entry.</summary>
+    public async Task<ArrayReference?> GetAsync(string path, CancellationToken cancellationToken = default) =>
+        (ArrayReference?)ValueOf(await SendAsync(new Get(path), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The entry's shape, or null when there is no entry.</summary>
+    public async Task<long[]?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>
+        (long[]?)ValueOf(await SendAsync(new Shape(path), cancellationToken).ConfigureAwait(false));
+}

@@ -1,0 +1,61 @@
+using Store.Core;
+
+namespace Store.Actors;
+
+/// <summary>
+/// The one place that knows whether the store holds arrays or tables: applies protocol commands,
+/// whose data is typed <c>object</c>, to the Store.Core store the path actors share. Each path is
+/// only ever touched by its own actor, and the core store is thread-safe across paths.
+/// </summary>
+internal abstract class EntryOps : IDisposable
+{
+    /// <summary>The core store.</summary>
+    public abstract DataStore Store { get; }
+
+    /// <summary>Opens the core store for <paramref name="kind"/> as the options say.</summary>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    public static EntryOps Open(StoreKind kind, ActorStoreOptions options) => kind switch
+    {
+        StoreKind.Array => new ArrayEntryOps(options),
+        StoreKind.Table => new TableEntryOps(options),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>Appends and returns the range the data was given.</summary>
+    public abstract IndexRange Append(string path, object data);
+
+    /// <summary>Creates, replaces or (with a view) writes into the entry.</summary>
+    public abstract void Write(string path, object data, object? view);
+
+    /// <summary>An in-memory copy, or null when there is no entry.</summary>
+    public abstract object? Read(string path, object? view);
+
+    /// <summary>A live reference, or null when there is no entry.</summary>
+    public abstract object? Get(string path);
+
+    /// <summary>An array's shape or a table's row count, or null when there is no entry.</summary>
+    public abstract object? Shape(string path);
+
+    /// <summary>A table query, or null when there is no table.</summary>
+    public abstract object? Query(StoreProtocol.Query query);
+
+    /// <summary>The entry's length along axis 0 (rows), 0 when there is no entry.</summary>
+    public abstract long Length(string path);
+
+    /// <summary>The bytes <paramref name="data"/> takes in memory, for the buffer limit.</summary>
+    public abstract long SizeOf(object data);
+
+    /// <summary>Writes the entry's changes to disk.</summary>
+    public void Flush(string path) => FlushEntry(path);
+
+    /// <inheritdoc />
+    public void Dispose() => Store.Dispose();
+
+    /// <summary>Flushes one entry of the core store.</summary>
+    protected abstract void FlushEntry(string path);
+
+    /// <summary>The data as <typeparamref name="T"/>, or a <see cref="StoreException"/> naming what was expected.</summary>
+    protected static T Expect<T>(string path, object? value, string what) where T : class =>
+        value as T ?? throw new StoreException(
+            $"'{path}': expected {what} ({typeof(T).Name}), found {(value is null ? "null" : value.GetType().Name)}.", path);
+}

@@ -1,0 +1,159 @@
+using Store.Core;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors;
+
+/// <summary>
+/// What a path actor does, kept outside the actor so that a restarted or passivated actor carries on
+/// with the same producer log and buffer count (the data itself lives in the core store's entry).
+/// Commands are validated by the core store before any change, so a refused one changes nothing.
+/// </summary>
+internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
+{
+    /// <summary>The entry path.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>Recent appends per producer, for dropping retried duplicates.</summary>
+    public ProducerLog Producers { get; } = new();
+
+    /// <summary>Bytes accepted since the last successful flush.</summary>
+    public long Unflushed { get; private set; }
+
+    /// <summary>Applies <paramref name="command"/> and returns its reply; an accepted change also yields the event to journal.</summary>
+    public object Apply(PathCommand command, out object? journalEvent)
+    {
+        journalEvent = null;
+        switch (command)
+        {
+            case Append append:
+                try
+                {
+                    if (append.ProducerId is { } producer && Producers.TryGetApplied(Path, producer, append.Sequence, out var earlier))
+                    {
+                        return new Appended(earlier, producer, append.Sequence);
+                    }
+
+                    var range = ops.Append(Path, append.Data);
+                    Accepted(append.Data);
+                    if (append.ProducerId is not null)
+                    {
+                        Producers.Record(append.ProducerId, append.Sequence, range);
+                    }
+
+                    journalEvent = new EntryAppended(append.Data, range, append.ProducerId, append.Sequence);
+                    return new Appended(range, append.ProducerId, append.Sequence);
+                }
+                catch (Exception e) when (IsRefusal(e))
+                {
+                    return new AppendFailed(e, append.ProducerId, append.Sequence);
+                }
+
+            case Write write:
+                try
+                {
+                    ops.Write(Path, write.Data, write.View);
+                    Accepted(write.Data);
+                    journalEvent = new EntryWritten(write.Data, write.View);
+                    return Written.Instance;
+                }
+                catch (Exception e) when (IsRefusal(e))
+                {
+                    return new WriteFailed(e);
+                }
+
+            default:
+                try
+                {
+                    return new ReadResult(command switch
+                    {
+                        Read read => ops.Read(Path, read.View),
+                        Get => ops.Get(Path),
+                        Shape => ops.Shape(Path),
+                        Query query => ops.Query(query),
+                        _ => throw new StoreException($"'{Path}': unknown command {command.GetType().Name}.", Path),
+                    });
+                }
+                catch (Exception e) when (IsRefusal(e))
+                {
+                    return new ReadFailed(e);
+                }
+        }
+    }
+
+    /// <summary>
+    /// Applies a journaled event again on recovery. An append is applied only when the entry ends
+    /// where the append began; one that begins earlier is already in the flushed files (the journal
+    /// is trimmed after a flush, so a crash in between replays it) and is skipped.
+    /// </summary>
+    /// <exception cref="CorruptDataException">An append that begins past the end of the entry: events are missing.</exception>
+    public void Replay(object journalEvent)
+    {
+        switch (journalEvent)
+        {
+            case EntryAppended appended:
+                var length = ops.Length(Path);
+                if (appended.Range.Start == length)
+                {
+                    ops.Append(Path, appended.Data);
+                    Accepted(appended.Data);
+                }
+                else if (appended.Range.Start > length)
+                {
+                    throw new CorruptDataException(
+                        $"'{Path}': the journal holds an append at {appended.Range.Start} but the entry ends at {length}; events are missing.", Path);
+                }
+
+                if (appended.ProducerId is not null)
+                {
+                    Producers.Record(appended.ProducerId, appended.Sequence, appended.Range);
+                }
+
+                break;
+            case EntryWritten written:
+                ops.Write(Path, written.Data, written.View);
+                Accepted(written.Data);
+                break;
+        }
+    }
+
+    /// <summary>Writes the entry's changes to disk; on success the buffer count is released.</summary>
+    public object Flush()
+    {
+        try
+        {
+            ops.Flush(Path);
+            budget.Add(-Unflushed);
+            Unflushed = 0;
+            return new PathFlushed(Path);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            return new PathFlushFailed(Path, e);
+        }
+    }
+
+    /// <summary>The producer log as a snapshot.</summary>
+    public PathSnapshot Snapshot() => new([.. Producers.Entries]);
+
+    /// <summary>Restores the producer log from a snapshot.</summary>
+    public void Restore(PathSnapshot snapshot)
+    {
+        foreach (var (producer, sequence, range) in snapshot.Producers)
+        {
+            Producers.Record(producer, sequence, range);
+        }
+    }
+
+    /// <summary>Whether the store as a whole holds more unflushed bytes than its limit.</summary>
+    public bool OverBudget => budget.Exceeded;
+
+    private void Accepted(object data)
+    {
+        var bytes = ops.SizeOf(data);
+        Unflushed += bytes;
+        budget.Add(bytes);
+    }
+
+    // Bad input and unreadable files are answered; anything else is a bug the supervisor restarts the actor for.
+    private static bool IsRefusal(Exception e) => e is StoreException or IOException or UnauthorizedAccessException;
+}

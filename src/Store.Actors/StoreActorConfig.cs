@@ -1,0 +1,77 @@
+using Akka.Configuration;
+using Store.Core;
+using Akka.Persistence.Sql;
+
+namespace Store.Actors;
+
+/// <summary>The HOCON an actor system needs to run stores: the I/O dispatcher, the serializer and, when durable, the journal.</summary>
+public static class StoreActorConfig
+{
+    /// <summary>The dispatcher path actors run on.</summary>
+    public const string IoDispatcher = "store.io-dispatcher";
+
+    /// <summary>The embedded <c>reference.conf</c>: dispatcher and serializer bindings.</summary>
+    public static Config Default { get; } = ConfigurationFactory.FromResource("Store.Actors.reference.conf", typeof(StoreActorConfig).Assembly);
+
+    /// <summary>
+    /// Everything a system running a store with <paramref name="options"/> needs: the journal and
+    /// snapshot store on the options' database when durable (with Akka.Persistence.Sql's defaults),
+    /// then <see cref="Default"/>. Akka's own logging is kept to warnings.
+    /// </summary>
+    public static Config For(ActorStoreOptions options)
+    {
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
+        if (IsJournaled(options))
+        {
+            config = Journal(JournalConnectionString(options), options.JournalProvider)
+                .WithFallback(config)
+                .WithFallback(SqlPersistence.DefaultConfiguration);
+        }
+
+        return config.WithFallback(Default);
+    }
+
+    /// <summary>Whether a store with these options journals: durable, on disk, and writable (a read-only store shows what was flushed).</summary>
+    public static bool IsJournaled(ActorStoreOptions options) =>
+        options.Durability == Durability.Journal && options.DiskFormat != DiskFormat.None && StoreModes.Parse(options.Mode).CanWrite();
+
+    /// <summary>The journal and snapshot store on one database.</summary>
+    public static Config Journal(string connectionString, string provider)
+    {
+        var quoted = Quote(connectionString);
+        return ConfigurationFactory.ParseString(
+            $$"""
+            akka.persistence {
+              journal.plugin = "akka.persistence.journal.sql"
+              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}} }
+              snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
+              snapshot-store.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}} }
+            }
+            """);
+    }
+
+    /// <summary>The options' journal connection string, or the default SQLite file under the root (created in WAL mode).</summary>
+    public static string JournalConnectionString(ActorStoreOptions options)
+    {
+        if (options.JournalConnectionString is { } configured)
+        {
+            return configured;
+        }
+
+        var file = Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var connectionString = $"Data Source={file}";
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // WAL lets many appends share one sync; it is a property of the file, set once.
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
+
+        return connectionString;
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,288 @@
+using Akka.Actor;
+using Store.Core;
+using Store.Core.Storage;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors;
+
+/// <summary>
+/// One per store: creates a path actor per entry path on demand and routes every command to it,
+/// fans out <see cref="Flush"/> to all path actors and gathers one report, answers
+/// <see cref="Available"/>, and stops idle path actors. With a journal it first starts every path
+/// actor the registry knows, so their journaled changes are recovered before the store serves.
+/// </summary>
+internal sealed class StoreCoordinator : ReceiveActor, IWithStash
+{
+    private readonly EntryOps _ops;
+    private readonly ActorStoreOptions _options;
+    private readonly string _storeId;
+    private readonly BufferBudget _budget;
+    private readonly Dictionary<string, PathWork> _work = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _stopping = [];
+    private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
+
+    // Commands for paths whose actor cannot take them yet (registering, or the old actor still stopping).
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waiting = new(StringComparer.Ordinal);
+    private IActorRef? _registry;
+    private long _generation;
+    private bool _pressureFlushRunning;
+    private int _childNumber;
+
+    public StoreCoordinator(EntryOps ops, ActorStoreOptions options, string storeId)
+    {
+        _ops = ops;
+        _options = options;
+        _storeId = storeId;
+        _budget = new BufferBudget(options.MaxBufferedBytes);
+        if (Durable)
+        {
+            Become(Recovering);
+        }
+        else
+        {
+            Become(Serving);
+        }
+    }
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    private bool Durable => StoreActorConfig.IsJournaled(_options);
+
+    /// <summary>Creates the props.</summary>
+    public static Props Props(EntryOps ops, ActorStoreOptions options, string storeId) =>
+        Akka.Actor.Props.Create(() => new StoreCoordinator(ops, options, storeId));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        if (!Durable)
+        {
+            return;
+        }
+
+        _registry = Context.ActorOf(Akka.Actor.Props.Create(() => new PathRegistry($"store-paths|{_storeId}")), "paths");
+        _registry.Tell(_ops.Store.Mode == StoreMode.Write ? PathRegistry.Clear.Instance : PathRegistry.ListPaths.Instance);
+    }
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(e => e is ActorInitializationException ? Directive.Stop : Directive.Restart);
+
+    /// <inheritdoc />
+    protected override void PostStop() => _ops.Dispose();
+
+    private void Recovering()
+    {
+        var recovering = 0;
+        Receive<PathRegistry.KnownPaths>(known =>
+        {
+            _generation = known.Generation;
+            foreach (var path in known.Paths)
+            {
+                _registered.Add(path);
+                StartChild(path).Tell(RecoveryProbe.Instance);
+                recovering++;
+            }
+
+            if (recovering == 0)
+            {
+                Ready();
+            }
+        });
+        Receive<RecoveryProbe>(_ =>
+        {
+            if (--recovering == 0)
+            {
+                Ready();
+            }
+        });
+        Receive<Terminated>(terminated =>
+        {
+            // Its recovery failed (the log says why); the store serves the other paths, and the next command to this one tries again.
+            foreach (var (path, _) in _children.Where(c => c.Value.Equals(terminated.ActorRef)).ToList())
+            {
+                _children.Remove(path);
+            }
+
+            if (--recovering == 0)
+            {
+                Ready();
+            }
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Ready()
+    {
+        Become(Serving);
+        Stash.UnstashAll();
+    }
+
+    private void Serving()
+    {
+        Receive<CommandBatch>(batch => Route(batch.Path, batch));
+        Receive<PathCommand>(command => Route(command.Path, command));
+        Receive<Flush>(_ => FlushAll(Sender));
+        Receive<Available>(_ => Sender.Tell(new AvailableEntries(_ops.Store.Available())));
+        Receive<PathRegistry.Registered>(registered =>
+        {
+            _registered.Add(registered.Path);
+            Release(registered.Path);
+        });
+        Receive<Passivate>(passivate =>
+        {
+            if (_children.TryGetValue(passivate.Path, out var child) && child.Equals(Sender))
+            {
+                _children.Remove(passivate.Path);
+                _stopping[child] = passivate.Path;
+                _waiting[passivate.Path] = [];
+                Context.Stop(child);
+            }
+        });
+        Receive<Terminated>(terminated =>
+        {
+            if (_stopping.Remove(terminated.ActorRef, out var path))
+            {
+                Release(path);
+                return;
+            }
+
+            // Stopped on its own (a journal failure): the next command starts a new one, which recovers.
+            foreach (var (childPath, child) in _children.Where(c => c.Value.Equals(terminated.ActorRef)).ToList())
+            {
+                _children.Remove(childPath);
+            }
+        });
+        Receive<MemoryPressure>(_ =>
+        {
+            if (_pressureFlushRunning)
+            {
+                return;
+            }
+
+            _pressureFlushRunning = true;
+            var self = Self;
+            FlushChildren().ContinueWith(_ => self.Tell(PressureRelieved.Instance), TaskScheduler.Default);
+        });
+        Receive<PressureRelieved>(_ => _pressureFlushRunning = false);
+    }
+
+    private void Route(string path, object message)
+    {
+        if (_children.TryGetValue(path, out var child))
+        {
+            child.Forward(message);
+            return;
+        }
+
+        if (_waiting.TryGetValue(path, out var waiting))
+        {
+            waiting.Add((message, Sender));
+            return;
+        }
+
+        try
+        {
+            StorePaths.Validate(path);
+        }
+        catch (InvalidPathException e)
+        {
+            Sender.Tell(Refusal(message, e));
+            return;
+        }
+
+        if (Durable && !_registered.Contains(path))
+        {
+            // The path is journaled before its first change, so a restart finds its events.
+            _waiting[path] = [(message, Sender)];
+            _registry!.Tell(new PathRegistry.Register(path));
+            return;
+        }
+
+        StartChild(path).Forward(message);
+    }
+
+    // Starts the path's actor and hands it the commands that waited for it, in order.
+    private void Release(string path)
+    {
+        if (!_waiting.Remove(path, out var waiting))
+        {
+            return;
+        }
+
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        var child = StartChild(path);
+        foreach (var (message, sender) in waiting)
+        {
+            child.Tell(message, sender);
+        }
+    }
+
+    private IActorRef StartChild(string path)
+    {
+        if (!_work.TryGetValue(path, out var work))
+        {
+            work = new PathWork(path, _ops, _budget);
+            _work[path] = work;
+        }
+
+        var props = Durable
+            ? DurablePathActor.Props(work, $"store|{_storeId}|g{_generation}|{path}", _options.PassivateAfter)
+            : PathActor.Props(work, _options.PassivateAfter);
+        var child = Context.ActorOf(props, $"{Uri.EscapeDataString(path)}-{++_childNumber}");
+        Context.Watch(child);
+        _children[path] = child;
+        return child;
+    }
+
+    private void FlushAll(IActorRef sender)
+    {
+        FlushChildren().PipeTo(sender, success: outcomes =>
+        {
+            var report = new FlushReport([.. outcomes.OrderBy(o => o.Path, StringComparer.Ordinal)]);
+            return report.Succeeded ? new Flushed(report) : new FlushFailed(report);
+        });
+    }
+
+    // Each path actor flushes after every command it already has, so the flush covers every change acknowledged before it.
+    private Task<PathFlushOutcome[]> FlushChildren()
+    {
+        var timeout = _options.FlushTimeout;
+        return Task.WhenAll(_children.Select(async child =>
+        {
+            try
+            {
+                return await child.Value.Ask<object>(FlushPath.Instance, timeout) switch
+                {
+                    PathFlushed flushed => new PathFlushOutcome(flushed.Path, null),
+                    PathFlushFailed failed => new PathFlushOutcome(failed.Path, failed.Cause),
+                    var other => new PathFlushOutcome(child.Key, new StoreException($"'{child.Key}': unexpected flush reply {other}.", child.Key)),
+                };
+            }
+            catch (AskTimeoutException)
+            {
+                return new PathFlushOutcome(child.Key, new StoreException($"'{child.Key}': flush did not finish within {timeout}.", child.Key));
+            }
+        }));
+    }
+
+    /// <summary>The failure reply a command gets when it is refused before reaching its path actor.</summary>
+    internal static object Refusal(object message, Exception cause) => message switch
+    {
+        Append append => new AppendFailed(cause, append.ProducerId, append.Sequence),
+        Write => new WriteFailed(cause),
+        CommandBatch batch => new BatchReplies([.. batch.Commands.Select(c => Refusal(c, cause))]),
+        _ => new ReadFailed(cause),
+    };
+
+    private sealed record PressureRelieved
+    {
+        public static readonly PressureRelieved Instance = new();
+    }
+}

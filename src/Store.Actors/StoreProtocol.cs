@@ -1,0 +1,116 @@
+using Store.Core;
+
+namespace Store.Actors;
+
+/// <summary>
+/// The messages of the actor store, in one place. Clients send commands to the
+/// <see cref="StoreCoordinator"/>, which routes each to the <see cref="PathActor"/> of its path.
+/// Commands are imperative, replies come in success/failure pairs (failures carry the same typed
+/// <see cref="StoreException"/> the in-process stores throw), and journal events are past tense.
+/// Data is an <c>NdArray</c> in an array store and a <c>Table</c> in a table store.
+/// </summary>
+public static class StoreProtocol
+{
+    /// <summary>A command for the actor that owns <see cref="Path"/>.</summary>
+    public abstract record PathCommand(string Path);
+
+    /// <summary>Without a view, creates or replaces the entry; with one, writes into that region. Replies <see cref="Written"/> or <see cref="WriteFailed"/>.</summary>
+    public sealed record Write(string Path, object Data, object? View = null) : PathCommand(Path);
+
+    /// <summary>
+    /// Adds <see cref="Data"/> to the end of the entry. A producer that may retry gives its id and a
+    /// sequence number growing per producer: a duplicate is acknowledged with the original range and
+    /// not applied again. Replies <see cref="Appended"/> or <see cref="AppendFailed"/>.
+    /// </summary>
+    public sealed record Append(string Path, object Data, string? ProducerId = null, long Sequence = 0) : PathCommand(Path);
+
+    /// <summary>An in-memory copy of the entry or of the view's part. Replies <see cref="ReadResult"/> (null value: no entry) or <see cref="ReadFailed"/>.</summary>
+    public sealed record Read(string Path, object? View = null) : PathCommand(Path);
+
+    /// <summary>A live lazy reference to the entry. Replies <see cref="ReadResult"/> or <see cref="ReadFailed"/>.</summary>
+    public sealed record Get(string Path) : PathCommand(Path);
+
+    /// <summary>An array's shape (<c>long[]</c>) or a table's row count (<c>long</c>). Replies <see cref="ReadResult"/> or <see cref="ReadFailed"/>.</summary>
+    public sealed record Shape(string Path) : PathCommand(Path);
+
+    /// <summary>A table query by key columns and filter text. Replies <see cref="ReadResult"/> or <see cref="ReadFailed"/>.</summary>
+    public sealed record Query(string Path, string? EnsId = null, string? RunId = null, long? MicroId = null, string? Filter = null) : PathCommand(Path);
+
+    /// <summary>Commands for one path applied in order as one message; replies <see cref="BatchReplies"/> in the same order.</summary>
+    public sealed record CommandBatch(string Path, IReadOnlyList<PathCommand> Commands);
+
+    /// <summary>The replies to a <see cref="CommandBatch"/>, one per command, in order.</summary>
+    public sealed record BatchReplies(IReadOnlyList<object> Replies);
+
+    /// <summary>The entry was written.</summary>
+    public sealed record Written
+    {
+        /// <summary>The one instance.</summary>
+        public static readonly Written Instance = new();
+    }
+
+    /// <summary>The write was refused; nothing changed.</summary>
+    public sealed record WriteFailed(Exception Cause);
+
+    /// <summary>The append was accepted (and journaled, when durable) at <see cref="Range"/>.</summary>
+    public sealed record Appended(IndexRange Range, string? ProducerId, long Sequence);
+
+    /// <summary>The append was refused; nothing changed.</summary>
+    public sealed record AppendFailed(Exception Cause, string? ProducerId, long Sequence);
+
+    /// <summary>What a read, get, shape or query found (null when there is no entry).</summary>
+    public sealed record ReadResult(object? Value);
+
+    /// <summary>The read was refused or the stored data could not be read.</summary>
+    public sealed record ReadFailed(Exception Cause);
+
+    /// <summary>Writes every path's changes to disk. Replies <see cref="Flushed"/> or <see cref="FlushFailed"/>.</summary>
+    public sealed record Flush
+    {
+        /// <summary>The one instance.</summary>
+        public static readonly Flush Instance = new();
+    }
+
+    /// <summary>Every path flushed.</summary>
+    public sealed record Flushed(FlushReport Report);
+
+    /// <summary>Some paths did not flush (listed in the report with their causes); the others did.</summary>
+    public sealed record FlushFailed(FlushReport Report);
+
+    /// <summary>Every entry path, in memory or on disk. Replies <see cref="AvailableEntries"/>.</summary>
+    public sealed record Available
+    {
+        /// <summary>The one instance.</summary>
+        public static readonly Available Instance = new();
+    }
+
+    /// <summary>The entry paths, sorted.</summary>
+    public sealed record AvailableEntries(IReadOnlyList<string> Paths);
+
+    /// <summary>Coordinator to path actor: flush this path. Replies <see cref="PathFlushed"/> or <see cref="PathFlushFailed"/>.</summary>
+    internal sealed record FlushPath
+    {
+        public static readonly FlushPath Instance = new();
+    }
+
+    /// <summary>The path's changes are on disk.</summary>
+    internal sealed record PathFlushed(string Path);
+
+    /// <summary>The path could not be flushed; its buffer is intact.</summary>
+    internal sealed record PathFlushFailed(string Path, Exception Cause);
+
+    /// <summary>Path actor to coordinator: buffered bytes passed the store's limit; flush the other paths too.</summary>
+    internal sealed record MemoryPressure
+    {
+        public static readonly MemoryPressure Instance = new();
+    }
+
+    /// <summary>Path actor to coordinator: idle with nothing unflushed, stop me.</summary>
+    internal sealed record Passivate(string Path);
+
+    /// <summary>An append as journaled: the data and the range it was given (so replay is idempotent), and its producer.</summary>
+    internal sealed record EntryAppended(object Data, IndexRange Range, string? ProducerId, long Sequence);
+
+    /// <summary>A write as journaled.</summary>
+    internal sealed record EntryWritten(object Data, object? View);
+}

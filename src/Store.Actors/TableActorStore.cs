@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Store.Core;
+using Store.Core.Tables;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors;
+
+/// <summary>
+/// Tables by path through actors: many threads, actors and services may append rows at once.
+/// Same formats, errors and semantics as <see cref="TableStore"/>.
+/// </summary>
+public sealed class TableActorStore : ActorStore
+{
+    private TableActorStore((EntryOps Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
+        : base(started.System, started.OwnsSystem, StoreKind.Table, started.Ops, options)
+    {
+    }
+
+    /// <summary>Opens the store in an actor system of its own (stopped on dispose).</summary>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    public static TableActorStore Open(ActorStoreOptions options) => new(Start(StoreKind.Table, null, options), options);
+
+    /// <summary>Opens the store in <paramref name="system"/>, whose configuration must include <see cref="StoreActorConfig.For"/> of these options.</summary>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    public static TableActorStore Open(ActorSystem system, ActorStoreOptions options) => new(Start(StoreKind.Table, system, options), options);
+
+    /// <summary>Without a view, creates or replaces the table; with one, writes into those rows and columns.</summary>
+    /// <exception cref="StoreException">The write was refused (see <see cref="TableStore.Write"/>); nothing changed.</exception>
+    public async Task WriteAsync(string path, Table data, TableView? view = null, CancellationToken cancellationToken = default)
+    {
+        switch (await SendAsync(new Write(path, data, view), cancellationToken).ConfigureAwait(false))
+        {
+            case Written:
+                return;
+            case WriteFailed failed:
+                throw failed.Cause;
+            case var other:
+                throw Unexpected(other);
+        }
+    }
+
+    /// <summary>
+    /// Appends rows (creating the table when missing) and returns the row indices they were given.
+    /// With a producer id and sequence number, a retried append is not applied twice.
+    /// </summary>
+    /// <exception cref="SchemaException">A missing, extra or retyped column; nothing changed.</exception>
+    public async Task<IndexRange> AppendAsync(string path, Table data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
+        await SendAsync(new Append(path, data, producerId, sequence), cancellationToken).ConfigureAwait(false) switch
+        {
+            Appended appended => appended.Range,
+            AppendFailed failed => throw failed.Cause,
+            var other => throw Unexpected(other),
+        };
+
+    /// <summary>An in-memory copy of the table or of the view's rows and columns, or null when there is none.</summary>
+    public async Task<Table?> ReadAsync(string path, TableView? view = null, CancellationToken cancellationToken = default) =>
+        (Table?)ValueOf(await SendAsync(new Read(path, view), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>A live handle that reads only what is asked of it, or null when there is no table.</summary>
+    public async Task<TableReference?> GetAsync(string path, CancellationToken cancellationToken = default) =>
+        (TableReference?)ValueOf(await SendAsync(new Get(path), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The table's row count, or null when there is no table.</summary>
+    public async Task<long?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>
+        (long?)ValueOf(await SendAsync(new Shape(path), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The rows matching the key columns and the filter (see <see cref="TableStore.Query"/>), or null when there is no table.</summary>
+    /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch.</exception>
+    public async Task<Table?> QueryAsync(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null, CancellationToken cancellationToken = default) =>
+        (Table?)ValueOf(await SendAsync(new Query(path, ensId, runId, microId, filter), cancellationToken).ConfigureAwait(false));
+}

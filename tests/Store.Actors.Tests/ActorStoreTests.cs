@@ -1,0 +1,71 @@
+using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Tests;
+
+namespace Store.Actors.Tests;
+
+/// <summary>The array and table actor stores do what the in-process stores do, through actors.</summary>
+public class ActorStoreTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData(DiskFormat.None)]
+    [InlineData(DiskFormat.Npy)]
+    [InlineData(DiskFormat.Npz)]
+    [InlineData(DiskFormat.Zarr)]
+    public async Task AppendFlushReopen_ReadsBackEveryRow(DiskFormat format)
+    {
+        var options = new ActorStoreOptions { Root = _temp.Path, DiskFormat = format };
+        var whole = TestArrays.Sequence(DType.Float32, 10, 4, 3);
+        await using (var store = ArrayActorStore.Open(options))
+        {
+            Assert.Equal(new IndexRange(0, 3), await store.AppendAsync("ens0/coords", TestArrays.Rows(whole, 0, 3)));
+            Assert.Equal(new IndexRange(3, 7), await store.AppendAsync("ens0/coords", TestArrays.Rows(whole, 3, 10)));
+            var shape = await store.ShapeAsync("ens0/coords");
+            Assert.Equal(new long[] { 10, 4, 3 }, shape);
+            var read = await store.ReadAsync("ens0/coords");
+            Assert.Equal(whole.ToArray<float>(), read!.ToArray<float>());
+            var reference = await store.GetAsync("ens0/coords");
+            Assert.Equal(TestArrays.Rows(whole, 9, 10).ToArray<float>(), reference!.Read(ArrayView.Parse("9:10")).ToArray<float>());
+            Assert.Equal(["ens0/coords"], await store.AvailableAsync());
+            var report = await store.FlushAsync();
+            Assert.True(report.Succeeded);
+            Assert.Equal(["ens0/coords"], report.Outcomes.Select(o => o.Path));
+        }
+
+        if (format == DiskFormat.None)
+        {
+            return;
+        }
+
+        await using var reopened = ArrayActorStore.Open(options with { Mode = "r" });
+        Assert.Equal(["ens0/coords"], await reopened.AvailableAsync());
+        var reread = await reopened.ReadAsync("ens0/coords");
+        Assert.Equal(whole.ToArray<float>(), reread!.ToArray<float>());
+    }
+
+    [Theory]
+    [InlineData(DiskFormat.Parquet)]
+    [InlineData(DiskFormat.Csv)]
+    public async Task Tables_AppendQueryFlushReopen(DiskFormat format)
+    {
+        var options = new ActorStoreOptions { Root = _temp.Path, DiskFormat = format };
+        await using (var store = TableActorStore.Open(options))
+        {
+            Assert.Equal(new IndexRange(0, 5), await store.AppendAsync("energies", TestTables.AllTypes(0, 5)));
+            Assert.Equal(new IndexRange(5, 5), await store.AppendAsync("energies", TestTables.AllTypes(5, 5)));
+            Assert.Equal(10L, await store.ShapeAsync("energies"));
+            Assert.Equal(10, (await store.ReadAsync("energies"))!.RowCount);
+            Assert.Null(await store.ReadAsync("missing"));
+        }
+
+        await using var reopened = TableActorStore.Open(options with { Mode = "r" });
+        var expected = TestTables.AllTypes(0, 10);
+        var actual = (await reopened.ReadAsync("energies"))!;
+        Assert.Equal(expected.RowCount, actual.RowCount);
+        Assert.Equal(expected.ColumnNames, actual.ColumnNames);
+    }
+}
