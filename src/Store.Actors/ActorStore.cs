@@ -42,6 +42,9 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// <summary>The format flushes write.</summary>
     public DiskFormat DiskFormat { get; }
 
+    /// <summary>The actor system the store runs in.</summary>
+    public ActorSystem System => _system;
+
     /// <summary>The store's coordinator, for actors that send <see cref="StoreProtocol"/> commands themselves.</summary>
     public IActorRef Coordinator { get; }
 
