@@ -1,0 +1,153 @@
+using Akka.Actor;
+using Microsoft.Data.Sqlite;
+using Store.Actors.Serialization;
+using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Tables;
+using Store.Core.Tests;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors.Tests;
+
+/// <summary>The journal: binary events, replay that never applies an append twice, trimming on flush, a fresh start for mode w.</summary>
+public class DurabilityTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private ActorStoreOptions Durable(DiskFormat format = DiskFormat.Npy, string mode = "a") =>
+        new() { Root = _temp.Path, DiskFormat = format, Mode = mode, Durability = Durability.Journal };
+
+    [Fact]
+    public async Task JournalEvents_UseTheBinarySerializer_AndRoundTrip()
+    {
+        await using var store = ArrayActorStore.Open(Durable());
+        var serialization = store.System.Serialization;
+        var array = TestArrays.Sequence(DType.Int16, 3, 2);
+        var table = TestTables.AllTypes(0, 4);
+        object[] events =
+        [
+            new EntryAppended(array, new IndexRange(5, 3), "p", 9),
+            new EntryAppended(table, new IndexRange(0, 4), null, 0),
+            new EntryWritten(array, ArrayView.Parse("1:3, [0, 1]")),
+            new EntryWritten(table, new TableView(1, 3, ["a"])),
+            new PathSnapshot([("p", 9, new IndexRange(5, 3))]),
+        ];
+
+        foreach (var e in events)
+        {
+            var serializer = serialization.FindSerializerFor(e);
+            Assert.IsType<StoreSerializer>(serializer);
+            var back = serialization.Deserialize(serializer.ToBinary(e), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, e));
+            Assert.Equal(e.GetType(), back.GetType());
+        }
+
+        var appended = (EntryAppended)serialization.Deserialize(serialization.Serialize(events[0]), 417_311, "A");
+        Assert.Equal(array.ToArray<short>(), ((NdArray)appended.Data).ToArray<short>());
+        Assert.Equal(new[] { 3L, 2 }, ((NdArray)appended.Data).Shape);
+        Assert.Equal((new IndexRange(5, 3), "p", 9L), (appended.Range, appended.ProducerId, appended.Sequence));
+        var written = (EntryWritten)serialization.Deserialize(serialization.Serialize(events[3]), 417_311, "W");
+        var view = Assert.IsType<TableView>(written.View);
+        Assert.Equal((1L, 3L), (view.Start!.Value, view.Stop!.Value));
+        Assert.Equal(["a"], view.Columns!);
+        Assert.Equal(table.Strings("s"), ((Table)written.Data).Strings("s"));
+        Assert.Equal(table.Values<double>("f64"), ((Table)written.Data).Values<double>("f64"));
+    }
+
+    [Fact]
+    public async Task KilledDurablePathActor_ReplaysItsJournal_WithoutApplyingAnythingTwice()
+    {
+        await using var store = ArrayActorStore.Open(Durable());
+        await store.WriteAsync("x", NdArray.From(new[] { 1.0, 2.0, 3.0 }));
+        await store.AppendAsync("x", NdArray.From(new[] { 4.0 }), "p", 1);
+        await store.WriteAsync("x", NdArray.From(new[] { 20.0 }), ArrayView.Parse("1:2"));
+        await store.AppendAsync("x", NdArray.From(new[] { 5.0, 6.0 }), "p", 2);
+        (await RobustnessTests.FindPathActor(store, "x")).Tell(Kill.Instance);
+
+        Assert.Equal(new IndexRange(3, 1), await store.AppendAsync("x", NdArray.From(new[] { 4.0 }), "p", 1));
+        Assert.Equal(new IndexRange(6, 1), await store.AppendAsync("x", NdArray.From(new[] { 7.0 }), "p", 3));
+        var values = await store.ReadAsync("x");
+        Assert.Equal([1.0, 20.0, 3.0, 4.0, 5.0, 6.0, 7.0], values!.ToArray<double>());
+    }
+
+    [Fact]
+    public async Task Flush_DeletesTheJournaledEventsItCovered()
+    {
+        await using (var store = ArrayActorStore.Open(Durable()))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await store.AppendAsync("x", NdArray.From(new[] { (double)i }));
+            }
+
+            Assert.Equal(20, LiveEvents("|x"));
+            await store.FlushAsync();
+            await WaitFor(() => LiveEvents("|x") == 0);
+            await store.AppendAsync("x", NdArray.From(new[] { 20.0 }));
+            Assert.Equal(1, LiveEvents("|x"));
+        }
+
+        await using var reopened = ArrayActorStore.Open(Durable());
+        var values = await reopened.ReadAsync("x");
+        Assert.Equal(Enumerable.Range(0, 21).Select(i => (double)i), values!.ToArray<double>());
+    }
+
+    [Fact]
+    public async Task ModeW_StartsAFreshStore_OldJournaledChangesAreNotReplayed()
+    {
+        await using (var store = TableActorStore.Open(Durable(DiskFormat.Parquet)))
+        {
+            await store.AppendAsync("t", TestTables.AllTypes(0, 3));
+        }
+
+        await using (var store = TableActorStore.Open(Durable(DiskFormat.Parquet, "w")))
+        {
+            Assert.Empty(await store.AvailableAsync());
+            await store.AppendAsync("u", TestTables.AllTypes(0, 2));
+        }
+
+        await using var reopened = TableActorStore.Open(Durable(DiskFormat.Parquet));
+        Assert.Equal(["u"], await reopened.AvailableAsync());
+        Assert.Equal(2L, await reopened.ShapeAsync("u"));
+    }
+
+    [Fact]
+    public async Task ReadOnlyOpen_OfAJournaledStore_ShowsTheFlushedFilesAndWritesNothing()
+    {
+        await using (var store = ArrayActorStore.Open(Durable()))
+        {
+            await store.AppendAsync("x", NdArray.From(new[] { 1.0 }));
+        }
+
+        var before = Directory.GetFiles(_temp.Path).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
+        await using var reader = ArrayActorStore.Open(Durable(mode: "r"));
+        var values = await reader.ReadAsync("x");
+        Assert.Equal([1.0], values!.ToArray<double>());
+        Assert.Equal(before, Directory.GetFiles(_temp.Path).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList());
+    }
+
+    private long LiveEvents(string pathSuffix)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_temp.Path, ActorStoreOptions.DefaultJournalFile)}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE deleted = 0 AND persistence_id LIKE '%' || $suffix";
+        command.Parameters.AddWithValue("$suffix", pathSuffix);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+}

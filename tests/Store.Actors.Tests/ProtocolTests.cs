@@ -1,0 +1,80 @@
+using Akka.Actor;
+using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Tests;
+using static Store.Actors.StoreProtocol;
+
+namespace Store.Actors.Tests;
+
+/// <summary>The protocol as an actor producer sees it: commands told to the coordinator, replies in pairs, batches in order.</summary>
+public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Default)
+{
+    private readonly TempFolder _temp = new();
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public void Append_ToldByAnActor_RepliesAppendedWithProducerAndSequence()
+    {
+        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        store.Coordinator.Tell(new Append("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
+        store.Coordinator.Tell(new Append("x", NdArray.From(new[] { 3.0 }), "p", 2));
+        store.Coordinator.Tell(new Append("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
+
+        Assert.Equal(new Appended(new IndexRange(0, 2), "p", 1), ExpectMsg<Appended>());
+        Assert.Equal(new Appended(new IndexRange(2, 1), "p", 2), ExpectMsg<Appended>());
+        Assert.Equal(new Appended(new IndexRange(0, 2), "p", 1), ExpectMsg<Appended>());
+    }
+
+    [Fact]
+    public void Batch_AppliesCommandsInOrder_AndRepliesOnePerCommand()
+    {
+        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        store.Coordinator.Tell(new CommandBatch("x",
+        [
+            new Append("x", NdArray.From(new[] { 1L, 2 })),
+            new Shape("x"),
+            new Append("x", NdArray.From(new[] { 1.0 })),
+            new Write("x", NdArray.From(new[] { 9L }), ArrayView.Parse("0:1")),
+            new Read("x"),
+        ]));
+
+        var replies = ExpectMsg<BatchReplies>().Replies;
+        Assert.Equal(new IndexRange(0, 2), Assert.IsType<Appended>(replies[0]).Range);
+        Assert.Equal([2L], (long[])Assert.IsType<ReadResult>(replies[1]).Value!);
+        Assert.IsType<ShapeException>(Assert.IsType<AppendFailed>(replies[2]).Cause);
+        Assert.Same(Written.Instance, replies[3]);
+        Assert.Equal([9L, 2], ((NdArray)Assert.IsType<ReadResult>(replies[4]).Value!).ToArray<long>());
+    }
+
+    [Fact]
+    public void InvalidPath_IsRefusedByTheCoordinator_WithoutStartingAnActor()
+    {
+        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        store.Coordinator.Tell(new Append("a/../../b", NdArray.From(new[] { 1.0 }), "p", 3));
+        var failed = ExpectMsg<AppendFailed>();
+        Assert.IsType<InvalidPathException>(failed.Cause);
+        Assert.Equal(("p", 3L), (failed.ProducerId, failed.Sequence));
+        store.Coordinator.Tell(Available.Instance);
+        Assert.Empty(ExpectMsg<AvailableEntries>().Paths);
+    }
+
+    [Fact]
+    public void Flush_RepliesOneReportListingEveryPath()
+    {
+        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Npy });
+        store.Coordinator.Tell(new Append("b", NdArray.From(new[] { 1.0 })));
+        store.Coordinator.Tell(new Append("a", NdArray.From(new[] { 1.0 })));
+        ExpectMsg<Appended>();
+        ExpectMsg<Appended>();
+        store.Coordinator.Tell(StoreProtocol.Flush.Instance);
+
+        var report = ExpectMsg<Flushed>().Report;
+        Assert.Equal(["a", "b"], report.Outcomes.Select(o => o.Path));
+        Assert.True(File.Exists(_temp.Sub("a.npy")) && File.Exists(_temp.Sub("b.npy")));
+    }
+}
