@@ -6,13 +6,19 @@ namespace Store.Actors;
 
 /// <summary>
 /// Owns one entry path of a journaled store. A change is applied in memory, journaled as an event,
-/// and acknowledged only once the event is stored; the changes of one batch share one journal write.
-/// A flush writes the files, saves the producer log as a snapshot and deletes the journaled events
-/// it covered. On start the events still in the journal are replayed onto the flushed files.
+/// and acknowledged only once the event is stored. One journal write is in flight at a time; every
+/// change that arrives meanwhile joins the next write (group commit), so many small appends share
+/// one event. A flush writes the files, saves the producer log as a snapshot and deletes the
+/// journaled events it covered. On start the events still in the journal are replayed onto the files.
 /// </summary>
 internal sealed class DurablePathActor : ReceivePersistentActor
 {
     private readonly PathWork _work;
+
+    // The next journal write: its events, and the replies (in arrival order) that wait for it.
+    private List<object> _nextEvents = [];
+    private List<(IActorRef Sender, object Reply)> _nextReplies = [];
+    private bool _writing;
 
     public DurablePathActor(PathWork work, string persistenceId, TimeSpan passivateAfter)
     {
@@ -22,38 +28,39 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         Recover<SnapshotOffer>(offer => _work.Restore((PathSnapshot)offer.Snapshot));
         Recover<EntryAppended>(e => _work.Replay(e));
         Recover<EntryWritten>(e => _work.Replay(e));
+        Recover<EntryChanges>(changes =>
+        {
+            foreach (var change in changes.Changes)
+            {
+                _work.Replay(change);
+            }
+        });
 
         Command<CommandBatch>(batch =>
         {
             var replies = new object[batch.Commands.Count];
-            var events = new List<object>();
             for (var i = 0; i < replies.Length; i++)
             {
                 replies[i] = _work.Apply(batch.Commands[i], out var journalEvent);
                 if (journalEvent is not null)
                 {
-                    events.Add(journalEvent);
+                    _nextEvents.Add(journalEvent);
                 }
             }
 
-            ReplyWhenJournaled(events, new BatchReplies(replies));
+            ReplyWhenJournaled(new BatchReplies(replies));
         });
         Command<PathCommand>(command =>
         {
             var reply = _work.Apply(command, out var journalEvent);
-            ReplyWhenJournaled(journalEvent is null ? [] : [journalEvent], reply);
-        });
-        Command<FlushPath>(_ =>
-        {
-            var reply = _work.Flush();
-            if (reply is PathFlushed)
+            if (journalEvent is not null)
             {
-                SaveSnapshot(_work.Snapshot());
-                DeleteMessages(LastSequenceNr);
+                _nextEvents.Add(journalEvent);
             }
 
-            Sender.Tell(reply);
+            ReplyWhenJournaled(reply);
         });
+        Command<FlushPath>(_ => Sender.Tell(FlushAndTrim()));
         Command<RecoveryProbe>(_ => Sender.Tell(RecoveryProbe.Instance));
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
@@ -64,7 +71,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<ReceiveTimeout>(_ =>
         {
-            if (_work.Unflushed == 0)
+            if (_work.Unflushed == 0 && !_writing)
             {
                 Context.Parent.Tell(new Passivate(_work.Path));
             }
@@ -79,22 +86,68 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     public static Props Props(PathWork work, string persistenceId, TimeSpan passivateAfter) =>
         Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, passivateAfter)).WithDispatcher(StoreActorConfig.IoDispatcher);
 
-    private void ReplyWhenJournaled(List<object> events, object reply)
+    // A reply waits for the journal write of its own changes, and for the writes before it (a read
+    // may have seen changes not yet journaled); with nothing pending it goes at once.
+    private void ReplyWhenJournaled(object reply)
     {
-        var sender = Sender;
-        if (events.Count == 0)
+        if (!_writing && _nextEvents.Count == 0)
         {
-            sender.Tell(reply);
+            Sender.Tell(reply);
             return;
         }
 
-        // PersistAll stashes later commands until the events are stored, so producers sending
-        // meanwhile queue up and their changes share the next journal write.
-        PersistAll(events, _ => { }, () =>
+        _nextReplies.Add((Sender, reply));
+        if (!_writing)
         {
+            WriteNext();
+        }
+    }
+
+    private void WriteNext()
+    {
+        var events = _nextEvents;
+        var replies = _nextReplies;
+        _nextEvents = [];
+        _nextReplies = [];
+        if (events.Count == 0)
+        {
+            Answer(replies);
+            return;
+        }
+
+        _writing = true;
+        PersistAsync(events.Count == 1 ? events[0] : new EntryChanges(events), _ =>
+        {
+            _writing = false;
+            Answer(replies);
             RelieveMemoryPressure();
-            sender.Tell(reply);
+            if (_nextReplies.Count > 0)
+            {
+                WriteNext();
+            }
         });
+    }
+
+    private static void Answer(List<(IActorRef Sender, object Reply)> replies)
+    {
+        foreach (var (sender, reply) in replies)
+        {
+            sender.Tell(reply);
+        }
+    }
+
+    // The files then hold every change applied so far, journaled or still in flight; the snapshot
+    // and the trim cover them all (replay skips whatever the files already hold).
+    private object FlushAndTrim()
+    {
+        var reply = _work.Flush();
+        if (reply is PathFlushed)
+        {
+            SaveSnapshot(_work.Snapshot());
+            DeleteMessages(LastSequenceNr);
+        }
+
+        return reply;
     }
 
     private void RelieveMemoryPressure()
@@ -104,10 +157,9 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             return;
         }
 
-        if (_work.Unflushed > 0 && _work.Flush() is PathFlushed)
+        if (_work.Unflushed > 0)
         {
-            SaveSnapshot(_work.Snapshot());
-            DeleteMessages(LastSequenceNr);
+            FlushAndTrim();
         }
 
         Context.Parent.Tell(MemoryPressure.Instance);

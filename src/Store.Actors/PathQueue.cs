@@ -4,57 +4,55 @@ using static Store.Actors.StoreProtocol;
 namespace Store.Actors;
 
 /// <summary>
-/// A client's commands for one path, sent in call order with at most one message in flight: what
-/// callers add while a batch is out goes as the next <see cref="CommandBatch"/>. So concurrent
-/// producers share round trips (and, when durable, journal writes) without reordering anyone's calls.
+/// A client's commands for one path, sent in call order with at most <see cref="MaxInFlight"/>
+/// messages unanswered: what callers add meanwhile goes as the next <see cref="CommandBatch"/>. So
+/// concurrent producers share round trips (and, when durable, journal writes) without reordering
+/// anyone's calls, and the next batch is already at the path actor when the previous one is done.
 /// </summary>
 internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout)
 {
+    /// <summary>Batches sent and not yet answered, at most.</summary>
+    public const int MaxInFlight = 2;
+
     private readonly Lock _gate = new();
     private List<(PathCommand Command, TaskCompletionSource<object> Reply)> _queued = [];
-    private bool _sending;
+    private int _inFlight;
 
     /// <summary>Queues <paramref name="command"/>; the task completes with its reply.</summary>
     public Task<object> Send(PathCommand command)
     {
         var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
         lock (_gate)
         {
             _queued.Add((command, reply));
-            start = !_sending;
-            _sending = true;
-        }
-
-        if (start)
-        {
-            SendNext();
+            if (_inFlight < MaxInFlight)
+            {
+                SendQueued();
+            }
         }
 
         return reply.Task;
     }
 
-    private void SendNext()
+    // Called under the lock, so batches leave in the order their commands were queued.
+    private void SendQueued()
     {
-        List<(PathCommand Command, TaskCompletionSource<object> Reply)> batch;
-        lock (_gate)
-        {
-            if (_queued.Count == 0)
-            {
-                _sending = false;
-                return;
-            }
-
-            batch = _queued;
-            _queued = [];
-        }
-
+        var batch = _queued;
+        _queued = [];
+        _inFlight++;
         object message = batch.Count == 1 ? batch[0].Command : new CommandBatch(path, [.. batch.Select(b => b.Command)]);
         coordinator.Ask<object>(message, timeout).ContinueWith(
             answer =>
             {
                 Complete(batch, answer);
-                SendNext();
+                lock (_gate)
+                {
+                    _inFlight--;
+                    if (_queued.Count > 0)
+                    {
+                        SendQueued();
+                    }
+                }
             },
             TaskScheduler.Default);
     }

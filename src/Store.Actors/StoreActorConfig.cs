@@ -39,11 +39,13 @@ public static class StoreActorConfig
     public static Config Journal(string connectionString, string provider)
     {
         var quoted = Quote(connectionString);
+        // SQLite has one writer: concurrent journal writers only wait on each other's locks.
+        var parallelism = provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) ? 1 : 3;
         return ConfigurationFactory.ParseString(
             $$"""
             akka.persistence {
               journal.plugin = "akka.persistence.journal.sql"
-              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}} }
+              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}}, parallelism = {{parallelism}} }
               snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
               snapshot-store.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}} }
             }

@@ -50,9 +50,9 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
 
     private bool Durable => StoreActorConfig.IsJournaled(_options);
 
-    /// <summary>Creates the props.</summary>
+    /// <summary>Creates the props, on the I/O dispatcher: stopping the coordinator closes the core store, which flushes files.</summary>
     public static Props Props(EntryOps ops, ActorStoreOptions options, string storeId) =>
-        Akka.Actor.Props.Create(() => new StoreCoordinator(ops, options, storeId));
+        Akka.Actor.Props.Create(() => new StoreCoordinator(ops, options, storeId)).WithDispatcher(StoreActorConfig.IoDispatcher);
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -113,4 +113,7 @@ public static class StoreProtocol
 
     /// <summary>A write as journaled.</summary>
     internal sealed record EntryWritten(object Data, object? View);
+
+    /// <summary>The changes of one batch as one journal event (<see cref="EntryAppended"/>s and <see cref="EntryWritten"/>s in order): one row, one write.</summary>
+    internal sealed record EntryChanges(IReadOnlyList<object> Changes);
 }

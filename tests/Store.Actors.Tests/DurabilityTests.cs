@@ -60,6 +60,48 @@ public class DurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task BatchedChanges_RoundTrip_WithSharedAndDistinctTableSchemas()
+    {
+        await using var store = TableActorStore.Open(Durable(DiskFormat.Parquet));
+        var serialization = store.System.Serialization;
+        var narrow = Table.FromColumns(("x", new Apache.Arrow.Int64Array.Builder().Append(7).Build()));
+        EntryChanges[] batches =
+        [
+            new([new EntryAppended(TestTables.AllTypes(0, 1), new IndexRange(0, 1), "p", 1), new EntryAppended(TestTables.AllTypes(1, 3), new IndexRange(1, 3), "p", 2)]),
+            new([new EntryAppended(TestTables.AllTypes(0, 2), new IndexRange(0, 2), null, 0), new EntryWritten(narrow, null), new EntryAppended(narrow, new IndexRange(1, 1), "q", 5)]),
+            new([new EntryAppended(TestArrays.Sequence(DType.UInt8, 2, 2), new IndexRange(4, 2), "r", 3), new EntryWritten(TestArrays.Sequence(DType.UInt8, 1, 2), ArrayView.Parse("0:1"))]),
+        ];
+
+        foreach (var batch in batches)
+        {
+            var back = (EntryChanges)serialization.Deserialize(serialization.Serialize(batch), 417_311, "B");
+            Assert.Equal(batch.Changes.Count, back.Changes.Count);
+            foreach (var (expected, actual) in batch.Changes.Zip(back.Changes))
+            {
+                Assert.Equal(expected.GetType(), actual.GetType());
+                if (expected is EntryAppended e)
+                {
+                    var a = (EntryAppended)actual;
+                    Assert.Equal((e.Range, e.ProducerId, e.Sequence), (a.Range, a.ProducerId, a.Sequence));
+                }
+
+                var (expectedData, actualData) = expected is EntryAppended ea ? (ea.Data, ((EntryAppended)actual).Data) : (((EntryWritten)expected).Data, ((EntryWritten)actual).Data);
+                if (expectedData is Table table)
+                {
+                    var read = Assert.IsType<Table>(actualData);
+                    Assert.Equal(table.ColumnNames, read.ColumnNames);
+                    Assert.Equal(table.RowCount, read.RowCount);
+                    Assert.Equal(table.Values<long>(table.ColumnNames.Contains("x") ? "x" : "i64"), read.Values<long>(table.ColumnNames.Contains("x") ? "x" : "i64"));
+                }
+                else
+                {
+                    Assert.Equal(((NdArray)expectedData).ToArray<byte>(), Assert.IsType<NdArray>(actualData).ToArray<byte>());
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task KilledDurablePathActor_ReplaysItsJournal_WithoutApplyingAnythingTwice()
     {
         await using var store = ArrayActorStore.Open(Durable());

@@ -22,6 +22,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
     private const string SnapshotManifest = "S";
     private const string RegisteredManifest = "R";
     private const string ClearedManifest = "C";
+    private const string ChangesManifest = "B";
     private const byte ArrayPayload = 0;
     private const byte TablePayload = 1;
 
@@ -33,6 +34,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
     {
         EntryAppended => AppendedManifest,
         EntryWritten => WrittenManifest,
+        EntryChanges => ChangesManifest,
         PathSnapshot => SnapshotManifest,
         PathRegistry.PathRegistered => RegisteredManifest,
         PathRegistry.StoreCleared => ClearedManifest,
@@ -57,6 +59,9 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
                 case EntryWritten written:
                     WriteView(writer, written.View);
                     WritePayload(writer, written.Data);
+                    break;
+                case EntryChanges changes:
+                    WriteChanges(writer, changes);
                     break;
                 case PathSnapshot snapshot:
                     writer.Write(snapshot.Producers.Count);
@@ -97,6 +102,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             case WrittenManifest:
                 var view = ReadView(reader);
                 return new EntryWritten(ReadPayload(reader, bytes), view);
+            case ChangesManifest:
+                return ReadChanges(reader);
             case SnapshotManifest:
                 var count = reader.ReadInt32();
                 var producers = new List<(string, long, IndexRange)>(count);
@@ -115,6 +122,171 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         }
     }
 
+    // A batch of changes: each change's fields, then the payloads. Tables that share one schema (the
+    // usual case: many small appends to one table) go as one Arrow IPC stream, so a 1-row append
+    // costs a record batch, not a stream with its own schema.
+    private static void WriteChanges(BinaryWriter writer, EntryChanges changes)
+    {
+        var tables = changes.Changes.Select(DataOf).OfType<Table>().ToList();
+        var shared = tables.Count > 1 && tables.All(t => SameLayout(t.Schema, tables[0].Schema));
+        writer.Write(changes.Changes.Count);
+        writer.Write(shared);
+        foreach (var change in changes.Changes)
+        {
+            switch (change)
+            {
+                case EntryAppended appended:
+                    writer.Write((byte)'A');
+                    writer.Write(appended.Range.Start);
+                    writer.Write(appended.Range.Count);
+                    WriteNullable(writer, appended.ProducerId);
+                    writer.Write(appended.Sequence);
+                    break;
+                case EntryWritten written:
+                    writer.Write((byte)'W');
+                    WriteView(writer, written.View);
+                    break;
+                default:
+                    throw new ArgumentException($"StoreSerializer cannot serialize the change {change.GetType()}.");
+            }
+
+            switch (DataOf(change))
+            {
+                case NdArray array:
+                    writer.Write(ArrayPayload);
+                    var npy = NpyBytes.Encode(array);
+                    writer.Write(npy.Length);
+                    writer.Write(npy);
+                    break;
+                case Table table when shared:
+                    writer.Write(TablePayload);
+                    writer.Write(table.Batches.Count);
+                    break;
+                case Table table:
+                    writer.Write(TablePayload);
+                    using (var buffer = new MemoryStream())
+                    {
+                        WriteIpc(buffer, table.Schema, table.Batches);
+                        writer.Write((int)buffer.Length);
+                        writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+                    }
+
+                    break;
+                case var other:
+                    throw new ArgumentException($"StoreSerializer cannot serialize data of type {other?.GetType()}.");
+            }
+        }
+
+        if (shared)
+        {
+            writer.Flush();
+            WriteIpc(writer.BaseStream, tables[0].Schema, tables.SelectMany(t => t.Batches));
+        }
+    }
+
+    private static EntryChanges ReadChanges(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        var shared = reader.ReadBoolean();
+        var parts = new List<(byte Kind, IndexRange Range, string? Producer, long Sequence, object? View, object? Data, int Batches)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var kind = reader.ReadByte();
+            IndexRange range = default;
+            string? producer = null;
+            long sequence = 0;
+            object? view = null;
+            if (kind == 'A')
+            {
+                range = new IndexRange(reader.ReadInt64(), reader.ReadInt64());
+                producer = ReadNullable(reader);
+                sequence = reader.ReadInt64();
+            }
+            else
+            {
+                view = ReadView(reader);
+            }
+
+            object? data = null;
+            var batches = 0;
+            if (reader.ReadByte() == ArrayPayload)
+            {
+                data = NpyBytes.Decode(reader.ReadBytes(reader.ReadInt32()), "journaled array");
+            }
+            else if (shared)
+            {
+                batches = reader.ReadInt32();
+            }
+            else
+            {
+                data = ReadIpc(new MemoryStream(reader.ReadBytes(reader.ReadInt32()), writable: false));
+            }
+
+            parts.Add((kind, range, producer, sequence, view, data, batches));
+        }
+
+        if (shared)
+        {
+            using var ipc = new ArrowStreamReader(reader.BaseStream, leaveOpen: true);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                if (parts[i].Data is null)
+                {
+                    var batches = new List<RecordBatch>(parts[i].Batches);
+                    for (var b = 0; b < parts[i].Batches; b++)
+                    {
+                        batches.Add(ipc.ReadNextRecordBatch() ?? throw new ArgumentException("journaled changes: the Arrow stream ends early."));
+                    }
+
+                    parts[i] = parts[i] with { Data = Table.FromBatches(ipc.Schema, batches) };
+                }
+            }
+        }
+
+        return new EntryChanges([.. parts.Select(p => p.Kind == 'A'
+            ? (object)new EntryAppended(p.Data!, p.Range, p.Producer, p.Sequence)
+            : new EntryWritten(p.Data!, p.View))]);
+    }
+
+    private static object? DataOf(object change) => change switch
+    {
+        EntryAppended appended => appended.Data,
+        EntryWritten written => written.Data,
+        _ => null,
+    };
+
+    // Same column names, order, nullability and types: batches of one can be read with the other's schema.
+    private static bool SameLayout(Schema a, Schema b) =>
+        ReferenceEquals(a, b) || (a.FieldsList.Count == b.FieldsList.Count && a.FieldsList.Zip(b.FieldsList, SameField).All(same => same));
+
+    private static bool SameField(Field x, Field y) =>
+        x.Name == y.Name && x.IsNullable == y.IsNullable && x.DataType.TypeId == y.DataType.TypeId &&
+        (x.DataType is not Apache.Arrow.Types.TimestampType tx ||
+         (y.DataType is Apache.Arrow.Types.TimestampType ty && tx.Unit == ty.Unit && tx.Timezone == ty.Timezone));
+
+    private static void WriteIpc(Stream stream, Schema schema, IEnumerable<RecordBatch> batches)
+    {
+        using var ipc = new ArrowStreamWriter(stream, schema, leaveOpen: true);
+        foreach (var batch in batches)
+        {
+            ipc.WriteRecordBatch(batch);
+        }
+
+        ipc.WriteEnd();
+    }
+
+    private static Table ReadIpc(Stream stream)
+    {
+        using var ipc = new ArrowStreamReader(stream);
+        var batches = new List<RecordBatch>();
+        while (ipc.ReadNextRecordBatch() is { } batch)
+        {
+            batches.Add(batch);
+        }
+
+        return Table.FromBatches(ipc.Schema, batches);
+    }
+
     private static void WritePayload(BinaryWriter writer, object data)
     {
         switch (data)
@@ -126,16 +298,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             case Table table:
                 writer.Write(TablePayload);
                 writer.Flush();
-                using (var ipc = new ArrowStreamWriter(writer.BaseStream, table.Schema, leaveOpen: true))
-                {
-                    foreach (var batch in table.Batches)
-                    {
-                        ipc.WriteRecordBatch(batch);
-                    }
-
-                    ipc.WriteEnd();
-                }
-
+                WriteIpc(writer.BaseStream, table.Schema, table.Batches);
                 break;
             default:
                 throw new ArgumentException($"StoreSerializer cannot serialize data of type {data.GetType()}.");
@@ -152,14 +315,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             return NpyBytes.Decode(bytes.AsMemory(start), "journaled array");
         }
 
-        using var ipc = new ArrowStreamReader(new MemoryStream(bytes, start, bytes.Length - start, writable: false));
-        var batches = new List<RecordBatch>();
-        while (ipc.ReadNextRecordBatch() is { } batch)
-        {
-            batches.Add(batch);
-        }
-
-        return Table.FromBatches(ipc.Schema, batches);
+        return ReadIpc(new MemoryStream(bytes, start, bytes.Length - start, writable: false));
     }
 
     private static void WriteView(BinaryWriter writer, object? view)
