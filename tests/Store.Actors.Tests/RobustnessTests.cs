@@ -54,6 +54,42 @@ public class RobustnessTests : IDisposable
     }
 
     [Fact]
+    public async Task CorruptFiles_AreReportedForTheirPathOnly_ThroughTheActors()
+    {
+        using (var seed = new ArrayStore(_temp.Path, "w", DiskFormat.Npy))
+        {
+            seed.Write("good", NdArray.From(new[] { 1.0, 2.0 }));
+            seed.Write("bad", NdArray.From(new[] { 3.0, 4.0 }));
+        }
+
+        File.WriteAllBytes(_temp.Sub("bad.npy"), [0x93, (byte)'N', (byte)'U', 1, 2, 3]);
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Npy });
+        var error = await Assert.ThrowsAnyAsync<StoreException>(() => store.ReadAsync("bad"));
+        Assert.Contains("bad.npy", error.Message);
+        var good = await store.ReadAsync("good");
+        Assert.Equal([1.0, 2.0], good!.ToArray<double>());
+        Assert.Equal(new IndexRange(2, 1), await store.AppendAsync("good", NdArray.From(new[] { 5.0 })));
+    }
+
+    [Fact]
+    public async Task ZarrArrayWithAnUnsupportedCodec_IsRefusedNamingTheCodec_ThroughTheActors()
+    {
+        using (var seed = new ArrayStore(_temp.Path, "w", DiskFormat.Zarr, new Store.Core.Formats.Zarr.ZarrOptions { Version = 2 }))
+        {
+            seed.Write("blosc", NdArray.From(new[] { 1.0f }));
+            seed.Write("plain", NdArray.From(new[] { 2.0f }));
+        }
+
+        var metadata = _temp.Sub("blosc/.zarray");
+        File.WriteAllText(metadata, File.ReadAllText(metadata).Replace("\"compressor\": null", "\"compressor\": {\"id\": \"blosc\", \"cname\": \"lz4\", \"clevel\": 5, \"shuffle\": 1}"));
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Zarr });
+        var error = await Assert.ThrowsAsync<CorruptDataException>(() => store.ReadAsync("blosc"));
+        Assert.Contains("'blosc'", error.Message);
+        var plain = await store.ReadAsync("plain");
+        Assert.Equal([2.0f], plain!.ToArray<float>());
+    }
+
+    [Fact]
     public async Task WrongKindOfData_IsRefusedNamingWhatWasExpected()
     {
         await using var arrays = ArrayActorStore.Open(new ActorStoreOptions());
