@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Store.Core;
@@ -19,6 +20,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private readonly ActorStoreOptions _options;
     private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pending;
+    private readonly BufferBudget _budget;
     private int _disposed;
 
     private protected ActorStore(ActorSystem system, bool ownsSystem, StoreKind kind, EntryOps ops, ActorStoreOptions options)
@@ -30,7 +32,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         Root = ops.Store.Path;
         Mode = ops.Store.Mode;
         DiskFormat = ops.Store.DiskFormat;
-        Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}"));
+        Kind = kind;
+        Journaled = StoreActorConfig.IsJournaled(options);
+        _budget = new BufferBudget(options.MaxBufferedBytes);
+        Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}", _budget));
+        StoreMetrics.Track(this);
     }
 
     /// <summary>The root folder (full path), or what was given for a memory-only store.</summary>
@@ -41,6 +47,15 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
 
     /// <summary>The format flushes write.</summary>
     public DiskFormat DiskFormat { get; }
+
+    /// <summary>Whether the store holds arrays or tables.</summary>
+    public StoreKind Kind { get; }
+
+    /// <summary>Whether acknowledged changes are journaled before they are acknowledged.</summary>
+    public bool Journaled { get; }
+
+    /// <summary>Bytes accepted and not yet flushed to files (journaled ones included).</summary>
+    public long BufferedBytes => _budget.Used;
 
     /// <summary>The actor system the store runs in.</summary>
     public ActorSystem System => _system;
@@ -55,7 +70,9 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// <exception cref="StoreException">Some paths did not flush (each is named with its cause); the others did.</exception>
     public async Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default)
     {
+        var started = Stopwatch.GetTimestamp();
         var answer = await Coordinator.Ask<object>(StoreProtocol.Flush.Instance, _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        StoreMetrics.Flushed(this, Stopwatch.GetElapsedTime(started), answer is Flushed);
         return answer switch
         {
             Flushed flushed => flushed.Report,
@@ -99,6 +116,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             }
 
             _pending.Dispose();
+            StoreMetrics.Untrack(this);
             GC.SuppressFinalize(this);
         }
     }
@@ -144,6 +162,9 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             _pending.Release();
         }
     }
+
+    /// <summary>Counts an acknowledged append for the <c>Store</c> meter.</summary>
+    private protected void CountAppend(IndexRange range) => StoreMetrics.Appended(this, range.Count);
 
     /// <summary>The value of a read-like reply, or its failure rethrown as it was raised.</summary>
     private protected static object? ValueOf(object reply)

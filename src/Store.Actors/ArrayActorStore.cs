@@ -55,10 +55,16 @@ public sealed class ArrayActorStore : ActorStore
     public async Task<IndexRange> AppendAsync(string path, NdArray data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
         await SendAsync(new Append(path, data, producerId, sequence), cancellationToken).ConfigureAwait(false) switch
         {
-            Appended appended => appended.Range,
+            Appended appended => Counted(appended.Range),
             AppendFailed failed => throw failed.Cause,
             var other => throw Unexpected(other),
         };
+
+    private IndexRange Counted(IndexRange range)
+    {
+        CountAppend(range);
+        return range;
+    }
 
     /// <summary>An in-memory copy of the entry or of the view's part, or null when there is none.</summary>
     public async Task<NdArray?> ReadAsync(string path, ArrayView? view = null, CancellationToken cancellationToken = default) =>

@@ -60,8 +60,13 @@ public static class StoreActorConfig
             return configured;
         }
 
-        var file = Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        return SqliteJournal(Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile));
+    }
+
+    /// <summary>The connection string of a SQLite journal in <paramref name="file"/>, created in WAL mode when new.</summary>
+    public static string SqliteJournal(string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var connectionString = $"Data Source={file}";
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
         {

@@ -29,12 +29,12 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     private bool _pressureFlushRunning;
     private int _childNumber;
 
-    public StoreCoordinator(EntryOps ops, ActorStoreOptions options, string storeId)
+    public StoreCoordinator(EntryOps ops, ActorStoreOptions options, string storeId, BufferBudget budget)
     {
         _ops = ops;
         _options = options;
         _storeId = storeId;
-        _budget = new BufferBudget(options.MaxBufferedBytes);
+        _budget = budget;
         if (Durable)
         {
             Become(Recovering);
@@ -51,8 +51,8 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     private bool Durable => StoreActorConfig.IsJournaled(_options);
 
     /// <summary>Creates the props, on the I/O dispatcher: stopping the coordinator closes the core store, which flushes files.</summary>
-    public static Props Props(EntryOps ops, ActorStoreOptions options, string storeId) =>
-        Akka.Actor.Props.Create(() => new StoreCoordinator(ops, options, storeId)).WithDispatcher(StoreActorConfig.IoDispatcher);
+    public static Props Props(EntryOps ops, ActorStoreOptions options, string storeId, BufferBudget budget) =>
+        Akka.Actor.Props.Create(() => new StoreCoordinator(ops, options, storeId, budget)).WithDispatcher(StoreActorConfig.IoDispatcher);
 
     /// <inheritdoc />
     protected override void PreStart()

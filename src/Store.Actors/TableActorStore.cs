@@ -47,10 +47,16 @@ public sealed class TableActorStore : ActorStore
     public async Task<IndexRange> AppendAsync(string path, Table data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
         await SendAsync(new Append(path, data, producerId, sequence), cancellationToken).ConfigureAwait(false) switch
         {
-            Appended appended => appended.Range,
+            Appended appended => Counted(appended.Range),
             AppendFailed failed => throw failed.Cause,
             var other => throw Unexpected(other),
         };
+
+    private IndexRange Counted(IndexRange range)
+    {
+        CountAppend(range);
+        return range;
+    }
 
     /// <summary>An in-memory copy of the table or of the view's rows and columns, or null when there is none.</summary>
     public async Task<Table?> ReadAsync(string path, TableView? view = null, CancellationToken cancellationToken = default) =>
