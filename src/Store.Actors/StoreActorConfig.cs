@@ -20,16 +20,13 @@ public static class StoreActorConfig
     /// </summary>
     public static Config For(ActorStoreOptions options)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
-        if (IsJournaled(options))
-        {
-            config = Journal(JournalConnectionString(options), options.JournalProvider)
-                .WithFallback(config)
-                .WithFallback(SqlPersistence.DefaultConfiguration);
-        }
-
-        return config.WithFallback(Default);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(Default);
+        return IsJournaled(options) ? WithJournal(config, JournalConnectionString(options), options.JournalProvider) : config;
     }
+
+    /// <summary><paramref name="config"/> with the journal and snapshot store on one database in front, and Akka.Persistence.Sql's defaults behind.</summary>
+    public static Config WithJournal(Config config, string connectionString, string provider) =>
+        Journal(connectionString, provider).WithFallback(config).WithFallback(SqlPersistence.DefaultConfiguration);
 
     /// <summary>Whether a store with these options journals: durable, on disk, and writable (a read-only store shows what was flushed).</summary>
     public static bool IsJournaled(ActorStoreOptions options) =>

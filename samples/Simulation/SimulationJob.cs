@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Apache.Arrow;
+using Store.Actors;
+using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Tables;
+using Table = Store.Core.Tables.Table;
+
+namespace Simulation;
+
+/// <summary>What to simulate and how often to flush (the command line, parsed).</summary>
+public sealed record SimulationSettings(int Runs, int Frames, int Atoms, int Seed, int FlushEvery, int StepsPerFrame = 10);
+
+/// <summary>How one run went, for the summary.</summary>
+public sealed record RunSummary(string RunId, long FirstFrame, long Frames, double Seconds, int Flushes, double MeanFlushMs, double MaxFlushMs, long Bytes);
+
+/// <summary>
+/// Runs independent Lennard-Jones runs in parallel threads, each appending its frames to
+/// <c>ens0/run{i}/coordinates</c> and <c>ens0/run{i}/velocities</c> (float32, (frames, atoms, 3))
+/// and its energies to the shared table <c>energies</c>, flushing every few frames. Resuming
+/// first trims every run to the frames all three entries hold, then continues from the last one.
+/// </summary>
+public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables, SimulationSettings settings)
+{
+    /// <summary>The ensemble every run belongs to.</summary>
+    public const string Ensemble = "ens0";
+
+    /// <summary>The shared energies table.</summary>
+    public const string Energies = "energies";
+
+    /// <summary>Frames done per run, updated as they are stored (for progress displays).</summary>
+    public ConcurrentDictionary<string, long> Progress { get; } = new();
+
+    /// <summary>Path of a run's array.</summary>
+    public static string ArrayPath(int run, string name) => $"{Ensemble}/run{run}/{name}";
+
+    /// <summary>
+    /// For each run, the first frame still to compute: 0 for a fresh output; on resume, the number
+    /// of frames the coordinates, velocities and energies all hold (anything past it is removed).
+    /// </summary>
+    public async Task<long[]> PrepareAsync(bool resume)
+    {
+        var starts = new long[settings.Runs];
+        if (!resume)
+        {
+            return starts;
+        }
+
+        var table = await tables.ReadAsync(Energies);
+        var runIds = table?.Strings("run_id") ?? [];
+        var microIds = table?.Values<long>("micro_id") ?? [];
+        for (var run = 0; run < settings.Runs; run++)
+        {
+            var coordinates = (await arrays.ShapeAsync(ArrayPath(run, "coordinates")))?[0] ?? 0;
+            var velocities = (await arrays.ShapeAsync(ArrayPath(run, "velocities")))?[0] ?? 0;
+            var runId = $"run{run}";
+            var energies = Enumerable.Range(0, runIds.Length).Count(r => runIds[r] == runId);
+            starts[run] = Math.Min(Math.Min(coordinates, velocities), energies);
+            await TrimArrayAsync(ArrayPath(run, "coordinates"), coordinates, starts[run]);
+            await TrimArrayAsync(ArrayPath(run, "velocities"), velocities, starts[run]);
+        }
+
+        // Energies rows past a run's last complete frame go too (rows are kept in their order).
+        if (table is not null)
+        {
+            var keep = Enumerable.Range(0, runIds.Length)
+                .Where(r => int.TryParse(runIds[r]![3..], out var run) && run < settings.Runs ? microIds[r] < starts[run] : true)
+                .ToList();
+            if (keep.Count < runIds.Length)
+            {
+                await tables.WriteAsync(Energies, Select(table, keep));
+            }
+        }
+
+        await arrays.FlushAsync();
+        await tables.FlushAsync();
+        return starts;
+    }
+
+    /// <summary>Runs every run from its start frame to <see cref="SimulationSettings.Frames"/>, each on its own thread.</summary>
+    public async Task<IReadOnlyList<RunSummary>> RunAsync(long[] starts)
+    {
+        var runs = Enumerable.Range(0, settings.Runs).Select(run =>
+            Task.Factory.StartNew(() => RunOneAsync(run, starts[run]), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+        var summaries = await Task.WhenAll(runs);
+        await arrays.FlushAsync();
+        await tables.FlushAsync();
+        return summaries;
+    }
+
+    private async Task<RunSummary> RunOneAsync(int run, long start)
+    {
+        var runId = $"run{run}";
+        Progress[runId] = start;
+        var clock = Stopwatch.StartNew();
+        var flushTimes = new List<double>();
+        var system = start == 0
+            ? LennardJones.Start(settings.Atoms, settings.Seed * 1000 + run)
+            : await ResumeAsync(run, start - 1);
+        var frameBytes = settings.Atoms * 3 * sizeof(float);
+        for (var frame = start; frame < settings.Frames; frame++)
+        {
+            // Frame 0 is the initial state; every later frame is the previous one (on resume, the one read back) advanced.
+            if (frame > 0)
+            {
+                system.Step(settings.StepsPerFrame);
+            }
+
+            await Task.WhenAll(
+                arrays.AppendAsync(ArrayPath(run, "coordinates"), NdArray.From(system.Positions, 1, settings.Atoms, 3)),
+                arrays.AppendAsync(ArrayPath(run, "velocities"), NdArray.From(system.Velocities, 1, settings.Atoms, 3)),
+                tables.AppendAsync(Energies, EnergyRow(runId, frame, system)));
+            Progress[runId] = frame + 1;
+
+            if ((frame + 1) % settings.FlushEvery == 0)
+            {
+                var flush = Stopwatch.StartNew();
+                await Task.WhenAll(arrays.FlushAsync(), tables.FlushAsync());
+                flushTimes.Add(flush.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        var frames = settings.Frames - start;
+        return new RunSummary(
+            runId, start, Math.Max(0, frames), clock.Elapsed.TotalSeconds, flushTimes.Count,
+            flushTimes.Count == 0 ? 0 : flushTimes.Average(), flushTimes.Count == 0 ? 0 : flushTimes.Max(),
+            Math.Max(0, frames) * ((2L * frameBytes) + (3 * sizeof(double)) + sizeof(long) + 16));
+    }
+
+    private async Task<LennardJones> ResumeAsync(int run, long frame)
+    {
+        var view = ArrayView.Rows(frame, frame + 1);
+        var positions = (await arrays.ReadAsync(ArrayPath(run, "coordinates"), view))!.ToArray<float>();
+        var velocities = (await arrays.ReadAsync(ArrayPath(run, "velocities"), view))!.ToArray<float>();
+        return LennardJones.Resume(positions, velocities);
+    }
+
+    private async Task TrimArrayAsync(string path, long length, long keep)
+    {
+        if (length > keep)
+        {
+            await arrays.WriteAsync(path, (await arrays.ReadAsync(path, ArrayView.Rows(0, keep)))!);
+        }
+    }
+
+    private static Table EnergyRow(string runId, long frame, LennardJones system)
+    {
+        var potential = system.Potential;
+        var kinetic = system.Kinetic;
+        return Table.FromColumns(
+            ("ens_id", new StringArray.Builder().Append(Ensemble).Build()),
+            ("run_id", new StringArray.Builder().Append(runId).Build()),
+            ("micro_id", new Int64Array.Builder().Append(frame).Build()),
+            ("potential", new DoubleArray.Builder().Append(potential).Build()),
+            ("kinetic", new DoubleArray.Builder().Append(kinetic).Build()),
+            ("total", new DoubleArray.Builder().Append(potential + kinetic).Build()));
+    }
+
+    private static Table Select(Table table, List<int> rows) =>
+        Table.FromColumns(
+            ("ens_id", TableColumn.Of([.. rows.Select(r => table.Strings("ens_id")[r])])),
+            ("run_id", TableColumn.Of([.. rows.Select(r => table.Strings("run_id")[r])])),
+            ("micro_id", TableColumn.Of<long>([.. rows.Select(r => table.Values<long>("micro_id")[r]!.Value)])),
+            ("potential", TableColumn.Of<double>([.. rows.Select(r => table.Values<double>("potential")[r]!.Value)])),
+            ("kinetic", TableColumn.Of<double>([.. rows.Select(r => table.Values<double>("kinetic")[r]!.Value)])),
+            ("total", TableColumn.Of<double>([.. rows.Select(r => table.Values<double>("total")[r]!.Value)])));
+}

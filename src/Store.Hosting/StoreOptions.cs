@@ -1,0 +1,81 @@
+using Store.Actors;
+using Store.Core;
+using Store.Core.Formats.Zarr;
+
+namespace Store.Hosting;
+
+/// <summary>
+/// The <c>Store</c> configuration section: where and how the hosted store writes. Arrays go to
+/// <c>&lt;Root&gt;/arrays</c>, tables to <c>&lt;Root&gt;/tables</c>.
+/// </summary>
+public sealed class StoreOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Store";
+
+    /// <summary>The folder the store writes under. <b>Default</b>: <c>store</c>.</summary>
+    public string Root { get; set; } = "store";
+
+    /// <summary>How the roots are opened: <c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c> or <c>w-</c>. <b>Default</b>: <c>a</c>.</summary>
+    public string Mode { get; set; } = "a";
+
+    /// <summary>The array format: None, Npy, Npz or Zarr. <b>Default</b>: Zarr.</summary>
+    public DiskFormat ArrayFormat { get; set; } = DiskFormat.Zarr;
+
+    /// <summary>The table format: None, Parquet, Csv, Ipc or Json. <b>Default</b>: Parquet.</summary>
+    public DiskFormat TableFormat { get; set; } = DiskFormat.Parquet;
+
+    /// <summary>Zarr format version of new arrays, 2 or 3. <b>Default</b>: 3.</summary>
+    public int ZarrVersion { get; set; } = 3;
+
+    /// <summary>Compressor of new Zarr arrays: None, Gzip, Zlib (version 2 only) or Zstd. <b>Default</b>: None.</summary>
+    public ZarrCompressor ZarrCodec { get; set; } = ZarrCompressor.None;
+
+    /// <summary>When acknowledged changes are safe from a crash: None or Journal. <b>Default</b>: None.</summary>
+    public Durability Durability { get; set; } = Durability.None;
+
+    /// <summary>The journal database (ADO.NET connection string). <b>Default</b>: SQLite file <c>&lt;Root&gt;/.store-journal.db</c>.</summary>
+    public string? JournalConnectionString { get; set; }
+
+    /// <summary>The linq2db provider name of the journal database. <b>Default</b>: <c>SQLite.MS</c>.</summary>
+    public string JournalProvider { get; set; } = "SQLite.MS";
+
+    /// <summary>Unflushed bytes each store may buffer before its paths flush on their own. <b>Default</b>: 256 MiB.</summary>
+    public long MaxBufferedBytes { get; set; } = 256L << 20;
+
+    /// <summary>How often the host flushes both stores. <b>Default</b>: 30 s.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A HOCON file (such as <c>config/store.conf</c>) layered over the store's built-in actor settings. <b>Default</b>: none.</summary>
+    public string? ActorConfigFile { get; set; }
+
+    /// <summary>The root of the array store.</summary>
+    public string ArrayRoot => Path.Combine(Root, "arrays");
+
+    /// <summary>The root of the table store.</summary>
+    public string TableRoot => Path.Combine(Root, "tables");
+
+    /// <summary>The journal connection string both stores share.</summary>
+    public string ResolvedJournalConnectionString() =>
+        JournalConnectionString ?? StoreActorConfig.SqliteJournal(Path.Combine(Root, ActorStoreOptions.DefaultJournalFile));
+
+    /// <summary>The actor store options of the array store.</summary>
+    public ActorStoreOptions ArrayStore() => Common(ArrayRoot, ArrayFormat) with
+    {
+        Zarr = new ZarrOptions { Version = ZarrVersion, Compressor = ZarrCodec },
+    };
+
+    /// <summary>The actor store options of the table store.</summary>
+    public ActorStoreOptions TableStore() => Common(TableRoot, TableFormat);
+
+    private ActorStoreOptions Common(string root, DiskFormat format) => new()
+    {
+        Root = root,
+        Mode = Mode,
+        DiskFormat = format,
+        Durability = Durability,
+        JournalConnectionString = Durability == Durability.Journal ? ResolvedJournalConnectionString() : null,
+        JournalProvider = JournalProvider,
+        MaxBufferedBytes = MaxBufferedBytes,
+    };
+}

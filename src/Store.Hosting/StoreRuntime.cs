@@ -1,0 +1,126 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Extensions.Logging;
+using Store.Actors;
+using Store.Core;
+
+namespace Store.Hosting;
+
+/// <summary>
+/// The hosted store: an array store and a table store in one actor system (its own, or the one
+/// Akka.Hosting runs). Disposing it flushes both and stops the actor system it started.
+/// </summary>
+public sealed class StoreRuntime : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly bool _ownsSystem;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private StoreRuntime(ActorSystem system, bool ownsSystem, StoreOptions options, ILogger logger)
+    {
+        _system = system;
+        _ownsSystem = ownsSystem;
+        _logger = logger;
+        Options = options;
+        Arrays = ArrayActorStore.Open(system, options.ArrayStore());
+        try
+        {
+            Tables = TableActorStore.Open(system, options.TableStore());
+        }
+        catch
+        {
+            Arrays.Dispose();
+            throw;
+        }
+
+        logger.LogInformation(
+            "Store open: arrays {ArrayFormat} at {ArrayRoot}, tables {TableFormat} at {TableRoot}, mode {Mode}, durability {Durability}",
+            options.ArrayFormat, Arrays.Root, options.TableFormat, Tables.Root, options.Mode, options.Durability);
+    }
+
+    /// <summary>The options the store runs with.</summary>
+    public StoreOptions Options { get; }
+
+    /// <summary>The array store (<c>&lt;Root&gt;/arrays</c>).</summary>
+    public ArrayActorStore Arrays { get; }
+
+    /// <summary>The table store (<c>&lt;Root&gt;/tables</c>).</summary>
+    public TableActorStore Tables { get; }
+
+    /// <summary>Starts an actor system of its own, configured by <see cref="ActorConfig"/>, and opens both stores in it.</summary>
+    /// <exception cref="StoreModeException">A root does not satisfy the mode.</exception>
+    public static StoreRuntime Start(StoreOptions options, ILogger logger)
+    {
+        var system = ActorSystem.Create("store", ActorConfig(options));
+        try
+        {
+            return new StoreRuntime(system, ownsSystem: true, options, logger);
+        }
+        catch
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw;
+        }
+    }
+
+    /// <summary>Opens both stores in <paramref name="system"/>, whose configuration includes <see cref="ActorConfig"/>.</summary>
+    public static StoreRuntime Join(ActorSystem system, StoreOptions options, ILogger logger) => new(system, ownsSystem: false, options, logger);
+
+    /// <summary>
+    /// The actor system's configuration: the journal on the options' database (when durable), then
+    /// <see cref="StoreOptions.ActorConfigFile"/> (when set), then the store's built-in settings.
+    /// </summary>
+    public static Config ActorConfig(StoreOptions options)
+    {
+        var config = StoreActorConfig.For(new ActorStoreOptions());
+        if (options.ActorConfigFile is { } file)
+        {
+            config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(config);
+        }
+
+        var journaled = StoreActorConfig.IsJournaled(options.ArrayStore()) || StoreActorConfig.IsJournaled(options.TableStore());
+        return journaled ? StoreActorConfig.WithJournal(config, options.ResolvedJournalConnectionString(), options.JournalProvider) : config;
+    }
+
+    /// <summary>Flushes both stores, logging the outcome; a failure of one does not stop the other.</summary>
+    public async Task FlushAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        foreach (var store in new ActorStore[] { Arrays, Tables })
+        {
+            if (!store.Mode.CanWrite() || store.DiskFormat == DiskFormat.None)
+            {
+                continue;
+            }
+
+            try
+            {
+                var report = await store.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _logger.LogDebug("Flushed {Kind} store ({Reason}): {Paths} paths", store.Kind, reason, report.Outcomes.Count);
+            }
+            catch (StoreException e)
+            {
+                _logger.LogError(e, "Flush of the {Kind} store ({Reason}) failed: {Message}", store.Kind, reason, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Flushes and closes both stores, then stops the actor system when it is the runtime's own.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await FlushAsync("stop").ConfigureAwait(false);
+        await Arrays.DisposeAsync().ConfigureAwait(false);
+        await Tables.DisposeAsync().ConfigureAwait(false);
+        if (_ownsSystem)
+        {
+            await _system.Terminate().ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("Store closed: {ArrayRoot}, {TableRoot}", Arrays.Root, Tables.Root);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Store.Actors;
+
+namespace Store.Hosting;
+
+/// <summary>Registers the store in a generic host.</summary>
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the store with <see cref="StoreOptions"/> bound from the <c>Store</c> section of
+    /// <paramref name="configuration"/> (and validated when the host starts): a
+    /// <see cref="StoreRuntime"/> in an actor system of its own, its <see cref="ArrayActorStore"/> and
+    /// <see cref="TableActorStore"/>, and the <see cref="StoreFlushService"/>. Call it before adding
+    /// the services that write, so the final flush comes after they stop.
+    /// </summary>
+    public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, Action<StoreOptions>? configure = null)
+    {
+        var options = services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return services.AddStoreServices(sp => StoreRuntime.Start(Options(sp), Logger(sp)));
+    }
+
+    /// <summary>Adds the store with options set in code (see <see cref="AddStore(IServiceCollection, IConfiguration, Action{StoreOptions})"/>).</summary>
+    public static IServiceCollection AddStore(this IServiceCollection services, Action<StoreOptions> configure)
+    {
+        services.AddOptions<StoreOptions>().Configure(configure);
+        return services.AddStoreServices(sp => StoreRuntime.Start(Options(sp), Logger(sp)));
+    }
+
+    /// <summary>Registers validation, the runtime made by <paramref name="start"/>, the two stores and the flush service.</summary>
+    internal static IServiceCollection AddStoreServices(this IServiceCollection services, Func<IServiceProvider, StoreRuntime> start)
+    {
+        services.AddOptions<StoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
+        services.TryAddSingleton(start);
+        services.TryAddSingleton(sp => sp.GetRequiredService<StoreRuntime>().Arrays);
+        services.TryAddSingleton(sp => sp.GetRequiredService<StoreRuntime>().Tables);
+        services.TryAddSingleton<StoreFlushService>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreFlushService>());
+        return services;
+    }
+
+    private static StoreOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<StoreOptions>>().Value;
+
+    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger("Store");
+}
