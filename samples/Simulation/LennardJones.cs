@@ -50,18 +50,24 @@ public sealed class LennardJones
         }
     }
 
-    /// <summary>A fresh run: atoms on a cubic lattice, velocities drawn from <paramref name="seed"/> at temperature 1, no net momentum.</summary>
+    /// <summary>A fresh run: atoms on a face-centred cubic lattice, velocities drawn from <paramref name="seed"/> at temperature 1, no net momentum.</summary>
     public static LennardJones Start(int atoms, int seed)
     {
+        // FCC: 4 sites per cell, enough cells to hold every atom; atoms take evenly spaced sites so
+        // none start closer than the lattice allows (4 × 4 × 4 cells hold 256 atoms exactly).
         var box = Math.Cbrt(atoms / Density);
-        var perSide = (int)Math.Ceiling(Math.Cbrt(atoms));
-        var spacing = box / perSide;
+        var cells = (int)Math.Ceiling(Math.Cbrt(atoms / 4.0));
+        var cell = box / cells;
+        double[][] basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
+        var sites = 4 * cells * cells * cells;
         var positions = new float[atoms * 3];
         for (var i = 0; i < atoms; i++)
         {
-            positions[(i * 3) + 0] = (float)((i % perSide + 0.5) * spacing);
-            positions[(i * 3) + 1] = (float)((i / perSide % perSide + 0.5) * spacing);
-            positions[(i * 3) + 2] = (float)((i / (perSide * perSide) + 0.5) * spacing);
+            var site = (int)((long)i * sites / atoms);
+            var (c, b) = (site / 4, site % 4);
+            positions[(i * 3) + 0] = (float)((c % cells + basis[b][0] + 0.25) * cell);
+            positions[(i * 3) + 1] = (float)((c / cells % cells + basis[b][1] + 0.25) * cell);
+            positions[(i * 3) + 2] = (float)((c / (cells * cells) + basis[b][2] + 0.25) * cell);
         }
 
         var random = new Random(seed);

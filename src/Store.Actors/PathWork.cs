@@ -7,6 +7,8 @@ namespace Store.Actors;
 /// What a path actor does, kept outside the actor so that a restarted or passivated actor carries on
 /// with the same producer log and buffer count (the data itself lives in the core store's entry).
 /// Commands are validated by the core store before any change, so a refused one changes nothing.
+/// Every command is answered, also when it fails in an unexpected way, so no caller waits for a
+/// reply that will never come.
 /// </summary>
 internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
 {
@@ -43,7 +45,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
                     journalEvent = new EntryAppended(append.Data, range, append.ProducerId, append.Sequence);
                     return new Appended(range, append.ProducerId, append.Sequence);
                 }
-                catch (Exception e) when (IsRefusal(e))
+                catch (Exception e)
                 {
                     return new AppendFailed(e, append.ProducerId, append.Sequence);
                 }
@@ -56,7 +58,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
                     journalEvent = new EntryWritten(write.Data, write.View);
                     return Written.Instance;
                 }
-                catch (Exception e) when (IsRefusal(e))
+                catch (Exception e)
                 {
                     return new WriteFailed(e);
                 }
@@ -73,7 +75,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
                         _ => throw new StoreException($"'{Path}': unknown command {command.GetType().Name}.", Path),
                     });
                 }
-                catch (Exception e) when (IsRefusal(e))
+                catch (Exception e)
                 {
                     return new ReadFailed(e);
                 }
@@ -116,7 +118,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
         }
     }
 
-    /// <summary>Writes the entry's changes to disk; on success the buffer count is released.</summary>
+    /// <summary>Writes the entry's changes to disk; on success the buffer count is released. Always answers: a flush report must name every path.</summary>
     public object Flush()
     {
         try
@@ -126,7 +128,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
             Unflushed = 0;
             return new PathFlushed(Path);
         }
-        catch (Exception e) when (IsRefusal(e))
+        catch (Exception e)
         {
             return new PathFlushFailed(Path, e);
         }
@@ -154,6 +156,4 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
         budget.Add(bytes);
     }
 
-    // Bad input and unreadable files are answered; anything else is a bug the supervisor restarts the actor for.
-    private static bool IsRefusal(Exception e) => e is StoreException or IOException or UnauthorizedAccessException;
 }

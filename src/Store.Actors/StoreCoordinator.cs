@@ -70,6 +70,16 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(e => e is ActorInitializationException ? Directive.Stop : Directive.Restart);
 
+    /// <summary>A restart keeps the core store (the next instance gets the same one); only a real stop closes it.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var child in Context.GetChildren())
+        {
+            Context.Unwatch(child);
+            Context.Stop(child);
+        }
+    }
+
     /// <inheritdoc />
     protected override void PostStop() => _ops.Dispose();
 

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Store.Core.Tests;
+using Store.Interop.Tests;
+
+namespace Store.Hosting.Tests;
+
+/// <summary>
+/// The Simulation sample at small sizes: numpy, zarr-python, zarrita and DuckDB read what it writes,
+/// with the same values whatever the formats for one seed; and <c>--resume</c> after a SIGKILL
+/// completes the output with every frame exactly once, identical to an uninterrupted run.
+/// </summary>
+public class SimulationTests : IDisposable
+{
+    private const int Runs = 2;
+    private const int Frames = 12;
+    private const int Atoms = 8;
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void SameSeed_EveryFormat_ReadersSeeTheExpectedShapesAndIdenticalData()
+    {
+        (string Name, string[] Arguments)[] layouts =
+        [
+            ("npy-parquet", ["--array-format", "npy", "--table-format", "parquet"]),
+            ("npz-csv", ["--array-format", "npz", "--table-format", "csv"]),
+            ("zarr2-ipc", ["--array-format", "zarr", "--zarr-version", "2", "--table-format", "ipc"]),
+            ("zarr3-json", ["--array-format", "zarr", "--zarr-version", "3", "--table-format", "json"]),
+        ];
+
+        var arrays = new Dictionary<string, Dictionary<string, (string Shape, string Sha256)>>();
+        var energies = new Dictionary<string, List<string>>();
+        foreach (var (name, arguments) in layouts)
+        {
+            var output = _temp.Sub(name);
+            var run = Simulation(["--out", output, "--runs", $"{Runs}", "--frames", $"{Frames}", "--atoms", $"{Atoms}", "--flush-every", "5", .. arguments]);
+            Assert.True(run.ExitCode == 0, $"{name}: exit {run.ExitCode}\n{run.Output}");
+            Assert.Contains("total", run.Output);
+            arrays[name] = ReadArrays(name, output);
+            energies[name] = ReadEnergies(name, output);
+        }
+
+        foreach (var (name, seen) in arrays)
+        {
+            Assert.Equal(Runs * 2, seen.Count);
+            Assert.All(seen.Values, a => Assert.Equal($"{Frames},{Atoms},3", a.Shape));
+            Assert.Equal(arrays["npy-parquet"], seen);
+        }
+
+        foreach (var (name, rows) in energies)
+        {
+            Assert.Equal(Runs * Frames, rows.Count);
+            Assert.Equal(energies["npy-parquet"], rows);
+        }
+
+        // The trajectories move: the last frame differs from the first.
+        Assert.NotEqual(arrays["npy-parquet"]["ens0/run0/coordinates"].Sha256, arrays["npy-parquet"]["ens0/run1/coordinates"].Sha256);
+    }
+
+    [Fact]
+    public async Task Resume_AfterSigkill_CompletesEveryRunWithEachFrameOnce_IdenticalToAnUninterruptedRun()
+    {
+        const int frames = 3000;
+        string[] common = ["--runs", $"{Runs}", "--frames", $"{frames}", "--atoms", "32", "--flush-every", "25", "--array-format", "npy", "--table-format", "parquet"];
+        var reference = Simulation(["--out", _temp.Sub("reference"), .. common]);
+        Assert.True(reference.ExitCode == 0, reference.Output);
+
+        var output = _temp.Sub("killed");
+        var kills = 0;
+        for (var attempt = 0; attempt < 3 && kills == 0; attempt++)
+        {
+            kills += await KillPartWay(["--out", output, "--durable", .. common], Path.Combine(output, "arrays", "ens0", "run0", "coordinates.npy")) ? 1 : 0;
+        }
+
+        Assert.True(kills > 0, "the simulation finished before it could be killed");
+        var partial = ReadArrays("npy-parquet", output);
+        Assert.True(long.Parse(partial["ens0/run0/coordinates"].Shape.Split(',')[0]) < frames, "killed output is already complete");
+
+        var resumed = Simulation(["--out", output, "--durable", "--resume", .. common]);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+
+        Assert.Equal(ReadArrays("npy-parquet", _temp.Sub("reference")), ReadArrays("npy-parquet", output));
+        var rows = ReadEnergies("npy-parquet", output);
+        Assert.Equal(Runs * frames, rows.Count);
+        Assert.Equal(ReadEnergies("npy-parquet", _temp.Sub("reference")), rows);
+    }
+
+    // Starts the simulation and SIGKILLs it once its first run has flushed some frames; false if it finished first.
+    private static async Task<bool> KillPartWay(string[] arguments, string firstFile)
+    {
+        using var process = Start(arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!process.HasExited && DateTime.UtcNow < deadline && !(File.Exists(firstFile) && new FileInfo(firstFile).Length > 4096))
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(150);
+        if (process.HasExited)
+        {
+            return false;
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        await Task.WhenAll(stdout, stderr);
+        return true;
+    }
+
+    private Dictionary<string, (string Shape, string Sha256)> ReadArrays(string layout, string output)
+    {
+        var root = Path.Combine(output, "arrays");
+        var paths = Enumerable.Range(0, Runs).SelectMany(r => new[] { $"ens0/run{r}/coordinates", $"ens0/run{r}/velocities" }).ToArray();
+        JsonElement seen;
+        if (layout.StartsWith("zarr3", StringComparison.Ordinal))
+        {
+            seen = Readers.Zarrita(root, paths);
+        }
+        else
+        {
+            var open = layout.Split('-')[0] switch
+            {
+                "npy" => "a = np.load(os.path.join(sys.argv[1], p + '.npy'))",
+                "npz" => "a = np.load(os.path.join(sys.argv[1], 'store.npz'))[p]",
+                _ => "import zarr; a = zarr.open_group(sys.argv[1], mode='r')[p][...]",
+            };
+            seen = JsonDocument.Parse(Numpy.Run(
+                $$"""
+                import os
+                out = {}
+                for p in sys.argv[2:]:
+                    {{open}}
+                    out[p] = {"dtype": str(a.dtype), "shape": list(a.shape), "sha256": hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()}
+                print(json.dumps(out))
+                """,
+                [root, .. paths])).RootElement;
+        }
+
+        return paths.ToDictionary(p => p, p =>
+        {
+            var array = seen.GetProperty(p);
+            Assert.Equal("float32", array.GetProperty("dtype").GetString());
+            return (string.Join(',', array.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())), array.GetProperty("sha256").GetString()!);
+        });
+    }
+
+    // Each energies row as "run_id micro_id potential kinetic total" (doubles in round-trip form), sorted.
+    private static List<string> ReadEnergies(string layout, string output)
+    {
+        var format = layout.Split('-')[1];
+        var file = Path.Combine(output, "tables", "energies." + (format == "json" ? "jsonl" : format == "ipc" ? "arrow" : format));
+        var read = format == "ipc" ? Readers.Arrow(file) : Readers.DuckDb(file, format);
+        Assert.Equal(["ens_id", "run_id", "micro_id", "potential", "kinetic", "total"], read.Columns.Select(c => c.Name));
+        var rows = read.Rows.Select(r =>
+        {
+            Assert.Equal("ens0", r[0].GetString());
+            return string.Join(' ', r[1].GetString(), long.Parse(r[2].ToString()).ToString("D6"),
+                r[3].GetDouble().ToString("R"), r[4].GetDouble().ToString("R"), r[5].GetDouble().ToString("R"));
+        }).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(rows.Count, rows.Select(r => string.Join(' ', r.Split(' ')[..2])).Distinct().Count());
+        return rows;
+    }
+
+    private static (int ExitCode, string Output) Simulation(string[] arguments)
+    {
+        using var process = Start(arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the simulation did not finish within 3 minutes");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static Process Start(string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SimulationDll());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static string SimulationDll()
+    {
+        // Built next to its project (samples/Simulation/bin/<configuration>/<tfm>/).
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var dll = Path.Combine(Readers.RepositoryRoot(), "samples", "Simulation", "bin", testOutput.Parent!.Name, testOutput.Name, "Simulation.dll");
+        Assert.True(File.Exists(dll), $"the Simulation sample is not built at {dll}");
+        return dll;
+    }
+}
