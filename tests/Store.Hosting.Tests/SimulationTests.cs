@@ -165,38 +165,7 @@ public class SimulationTests : IDisposable
         return rows;
     }
 
-    private static (int ExitCode, string Output) Simulation(string[] arguments)
-    {
-        using var process = Start(arguments);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the simulation did not finish within 3 minutes");
-        }
+    private static (int ExitCode, string Output) Simulation(string[] arguments) => Samples.Run("Simulation", arguments);
 
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static Process Start(string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SimulationDll());
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private static string SimulationDll()
-    {
-        // Built next to its project (samples/Simulation/bin/<configuration>/<tfm>/).
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
-        var dll = Path.Combine(Readers.RepositoryRoot(), "samples", "Simulation", "bin", testOutput.Parent!.Name, testOutput.Name, "Simulation.dll");
-        Assert.True(File.Exists(dll), $"the Simulation sample is not built at {dll}");
-        return dll;
-    }
+    private static Process Start(string[] arguments) => Samples.Start("Simulation", arguments);
 }

@@ -1,0 +1,46 @@
+using Store.Core.Tests;
+using Store.Interop.Tests;
+
+namespace Store.Hosting.Tests;
+
+/// <summary>The HostedWorker and Producers samples run, stop cleanly and leave data real readers open.</summary>
+public class SampleTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void HostedWorker_RunsItsProducers_AndItsGracefulStopFlushesEverything()
+    {
+        var run = Samples.Run("HostedWorker", $"--Store:Root={_temp.Path}", "--Store:Mode=w", "--Store:FlushInterval=00:00:00.300", "--Worker:RunFor=00:00:01.500");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("Host stopping: flushing the store", run.Output);
+
+        var readings = Readers.DuckDb(Path.Combine(_temp.Path, "tables", "readings.parquet"), "parquet");
+        Assert.Equal(["sensor", "sequence", "row", "mean"], readings.Columns.Select(c => c.Name));
+        var sensors = readings.Rows.GroupBy(r => r[0].GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(["anemometer", "barometer", "thermometer"], sensors.Keys.Order());
+
+        var arrays = Readers.Zarrita(Path.Combine(_temp.Path, "arrays"), sensors.Keys.Select(s => $"sensors/{s}"));
+        foreach (var (sensor, rows) in sensors)
+        {
+            // Every reading the table logged is in its sensor's array, and nothing else.
+            var shape = arrays.GetProperty($"sensors/{sensor}").GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+            Assert.Equal([rows, 16L], shape);
+        }
+    }
+
+    [Fact]
+    public void Producers_RetriedAppends_AreAppliedOnce()
+    {
+        var run = Samples.Run("Producers", "--out", _temp.Path, "--producers", "3", "--appends", "60", "--loss", "0.3");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("0 duplicates, 0 missing", run.Output);
+        Assert.DoesNotContain(" 0 retried sends", run.Output);
+
+        var events = Readers.DuckDb(Path.Combine(_temp.Path, "tables", "events.parquet"), "parquet");
+        Assert.Equal(180, events.Rows.Count);
+        Assert.Equal(180, events.Rows.Select(r => (r[0].GetString(), r[1].ToString())).Distinct().Count());
+    }
+}
