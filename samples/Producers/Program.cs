@@ -15,11 +15,11 @@ var appends = new Option<int>("--appends") { Description = "Appends per producer
 var loss = new Option<double>("--loss") { Description = "Share of acknowledgements the producers pretend to lose (0 to 0.9).", DefaultValueFactory = _ => 0.2 };
 var durable = new Option<bool>("--durable") { Description = "Journal every append before it is acknowledged." };
 var command = new RootCommand("Producer actors appending with retries and no duplicates.") { output, producers, appends, loss, durable };
-command.Validators.Add(result =>
+loss.Validators.Add(result =>
 {
-    if (result.GetValue(loss) is < 0 or > 0.9)
+    if (result.GetValueOrDefault<double>() is < 0 or > 0.9)
     {
-        result.AddError($"--loss must be between 0 and 0.9; found {result.GetValue(loss)}.");
+        result.AddError($"--loss must be between 0 and 0.9; found {result.GetValueOrDefault<double>()}.");
     }
 });
 command.SetAction(async parse =>

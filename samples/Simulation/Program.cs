@@ -28,16 +28,16 @@ var command = new RootCommand("Lennard-Jones molecular dynamics written through 
 {
     output, runs, frames, atoms, seed, arrayFormat, zarrVersion, tableFormat, durable, flushEvery, resume,
 };
-command.Validators.Add(result =>
+foreach (var option in new[] { runs, frames, atoms, flushEvery })
 {
-    foreach (var (option, name) in new[] { (runs, "--runs"), (frames, "--frames"), (atoms, "--atoms"), (flushEvery, "--flush-every") })
+    option.Validators.Add(result =>
     {
-        if (result.GetValue(option) < 1)
+        if (result.GetValueOrDefault<int>() < 1)
         {
-            result.AddError($"{name} must be at least 1; found {result.GetValue(option)}.");
+            result.AddError($"{option.Name} must be at least 1; found {result.GetValueOrDefault<int>()}.");
         }
-    }
-});
+    });
+}
 command.SetAction(async (parse, cancellationToken) =>
 {
     var root = parse.GetValue(output)!.FullName;
@@ -70,7 +70,7 @@ command.SetAction(async (parse, cancellationToken) =>
     var job = new SimulationJob(runtime.Arrays, runtime.Tables, settings);
     var starts = await job.PrepareAsync(resuming);
     var started = DateTime.UtcNow;
-    var running = job.RunAsync(starts);
+    var running = job.RunAsync(starts, cancellationToken);
     await Report.ProgressAsync(job, settings, running);
     var summaries = await running;
     await runtime.DisposeAsync();
@@ -78,4 +78,5 @@ command.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-return await command.Parse(args).InvokeAsync();
+// Ctrl+C / SIGTERM cancel the runs; give them time to finish their frame and flush.
+return await command.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(1) });

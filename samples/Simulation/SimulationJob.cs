@@ -78,18 +78,22 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
         return starts;
     }
 
-    /// <summary>Runs every run from its start frame to <see cref="SimulationSettings.Frames"/>, each on its own thread.</summary>
-    public async Task<IReadOnlyList<RunSummary>> RunAsync(long[] starts)
+    /// <summary>
+    /// Runs every run from its start frame to <see cref="SimulationSettings.Frames"/>, each on its own
+    /// thread. Cancelling (Ctrl+C, SIGTERM) stops every run after its current frame; what was
+    /// computed is flushed, and <c>--resume</c> continues from there.
+    /// </summary>
+    public async Task<IReadOnlyList<RunSummary>> RunAsync(long[] starts, CancellationToken cancellationToken = default)
     {
         var runs = Enumerable.Range(0, settings.Runs).Select(run =>
-            Task.Factory.StartNew(() => RunOneAsync(run, starts[run]), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            Task.Factory.StartNew(() => RunOneAsync(run, starts[run], cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
         var summaries = await Task.WhenAll(runs);
         await arrays.FlushAsync();
         await tables.FlushAsync();
         return summaries;
     }
 
-    private async Task<RunSummary> RunOneAsync(int run, long start)
+    private async Task<RunSummary> RunOneAsync(int run, long start, CancellationToken cancellationToken)
     {
         var runId = $"run{run}";
         Progress[runId] = start;
@@ -99,7 +103,8 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             ? LennardJones.Start(settings.Atoms, settings.Seed * 1000 + run)
             : await ResumeAsync(run, start - 1);
         var frameBytes = settings.Atoms * 3 * sizeof(float);
-        for (var frame = start; frame < settings.Frames; frame++)
+        var frame = start;
+        for (; frame < settings.Frames && !cancellationToken.IsCancellationRequested; frame++)
         {
             // Frame 0 is the initial state; every later frame is the previous one (on resume, the one read back) advanced.
             if (frame > 0)
@@ -121,7 +126,7 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             }
         }
 
-        var frames = settings.Frames - start;
+        var frames = frame - start;
         return new RunSummary(
             runId, start, Math.Max(0, frames), clock.Elapsed.TotalSeconds, flushTimes.Count,
             flushTimes.Count == 0 ? 0 : flushTimes.Average(), flushTimes.Count == 0 ? 0 : flushTimes.Max(),
