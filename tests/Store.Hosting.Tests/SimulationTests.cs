@@ -87,6 +87,25 @@ public class SimulationTests : IDisposable
         Assert.Equal(ReadEnergies("npy-parquet", _temp.Sub("reference")), rows);
     }
 
+    [Fact]
+    public void Defaults_WriteZarrV3AndParquet_AndBadArgumentsAreRefusedByName()
+    {
+        var output = _temp.Sub("defaults");
+        var run = Simulation(["--out", output, "--frames", "3"]);
+        Assert.True(run.ExitCode == 0, run.Output);
+        var seen = Readers.Zarrita(Path.Combine(output, "arrays"), [.. Enumerable.Range(0, 4).Select(r => $"ens0/run{r}/coordinates")]);
+        Assert.All(Enumerable.Range(0, 4), r => Assert.Equal([3L, 256, 3], seen.GetProperty($"ens0/run{r}/coordinates").GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())));
+        Assert.Equal(12, Readers.DuckDb(Path.Combine(output, "tables", "energies.parquet"), "parquet").Rows.Count);
+
+        var refused = Simulation(["--out", output, "--runs", "0", "--array-format", "hdf5"]);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("--runs must be at least 1; found 0", refused.Output);
+        Assert.Contains("hdf5", refused.Output);
+        var missing = Simulation(["--out", _temp.Sub("nothing-here"), "--resume"]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Output);
+    }
+
     // Starts the simulation and SIGKILLs it once its first run has flushed some frames; false if it finished first.
     private static async Task<bool> KillPartWay(string[] arguments, string firstFile)
     {
