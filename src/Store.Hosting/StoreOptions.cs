@@ -74,7 +74,8 @@ public sealed class StoreOptions
         Mode = Mode,
         DiskFormat = format,
         Durability = Durability,
-        JournalConnectionString = Durability == Durability.Journal ? ResolvedJournalConnectionString() : null,
+        // Read-only stores neither journal nor replay, so they must not create a journal file.
+        JournalConnectionString = Durability == Durability.Journal && StoreModes.Parse(Mode).CanWrite() ? ResolvedJournalConnectionString() : null,
         JournalProvider = JournalProvider,
         MaxBufferedBytes = MaxBufferedBytes,
     };

@@ -141,6 +141,18 @@ public class HostingTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadOnlyHost_WithJournalDurability_WritesNothing()
+    {
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "arrays"));
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "tables"));
+        using var host = Build(Settings(("Durability", "Journal"), ("Mode", "r")));
+        await host.StartAsync();
+        await Assert.ThrowsAsync<StoreModeException>(() => host.Services.GetRequiredService<ArrayActorStore>().AppendAsync("x", NdArray.From(new[] { 1.0 })));
+        await host.StopAsync();
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task AkkaHosting_WithStore_RunsTheStoreInTheHostsActorSystem()
     {
         var settings = Settings(("ActorConfigFile", ConfigFile("store.conf")));
