@@ -29,6 +29,9 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
     /// <summary>The shared energies table.</summary>
     public const string Energies = "energies";
 
+    /// <summary>Frames a run may have sent and not yet had acknowledged.</summary>
+    private const int FramesInFlight = 8;
+
     /// <summary>Frames done per run, updated as they are stored (for progress displays).</summary>
     public ConcurrentDictionary<string, long> Progress { get; } = new();
 
@@ -103,6 +106,10 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             ? LennardJones.Start(settings.Atoms, settings.Seed * 1000 + run)
             : await ResumeAsync(run, start - 1);
         var frameBytes = settings.Atoms * 3 * sizeof(float);
+        // A frame's appends stay in flight while the next frames are computed (up to FramesInFlight;
+        // they are sent in order, so the store applies them in order, and journaled ones share
+        // journal writes); a flush first waits for all of them.
+        var inFlight = new Queue<(long Frame, Task Appends)>();
         var frame = start;
         for (; frame < settings.Frames && !cancellationToken.IsCancellationRequested; frame++)
         {
@@ -112,11 +119,17 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
                 system.Step(settings.StepsPerFrame);
             }
 
-            await Task.WhenAll(
+            var appends = Task.WhenAll(
                 arrays.AppendAsync(ArrayPath(run, "coordinates"), NdArray.From(system.Positions, 1, settings.Atoms, 3)),
                 arrays.AppendAsync(ArrayPath(run, "velocities"), NdArray.From(system.Velocities, 1, settings.Atoms, 3)),
                 tables.AppendAsync(Energies, EnergyRow(runId, frame, system)));
-            Progress[runId] = frame + 1;
+            inFlight.Enqueue((frame, appends));
+            while (inFlight.Count > FramesInFlight || (inFlight.Count > 0 && (frame + 1) % settings.FlushEvery == 0))
+            {
+                var (done, task) = inFlight.Dequeue();
+                await task;
+                Progress[runId] = done + 1;
+            }
 
             if ((frame + 1) % settings.FlushEvery == 0)
             {
@@ -124,6 +137,12 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
                 await Task.WhenAll(arrays.FlushAsync(), tables.FlushAsync());
                 flushTimes.Add(flush.Elapsed.TotalMilliseconds);
             }
+        }
+
+        while (inFlight.TryDequeue(out var last))
+        {
+            await last.Appends;
+            Progress[runId] = last.Frame + 1;
         }
 
         var frames = frame - start;
