@@ -31,6 +31,13 @@ public sealed record ActorStoreOptions
     public string JournalProvider { get; init; } = "SQLite.MS";
 
     /// <summary>
+    /// Journal events a path lets its flushes cover before it deletes them. Deleting is a database
+    /// write that competes with appends; covered events left in the journal are skipped on replay.
+    /// 1 deletes at every flush. <b>Default</b>: 1000.
+    /// </summary>
+    public int JournalTrimEvents { get; init; } = 1000;
+
+    /// <summary>
     /// Buffered (unflushed) bytes the store may hold; past it, path actors flush on their own and
     /// producers wait for them. <b>Default</b>: 256 MiB.
     /// </summary>

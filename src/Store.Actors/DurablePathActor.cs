@@ -20,9 +20,19 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     private List<(IActorRef Sender, object Reply)> _nextReplies = [];
     private bool _writing;
 
-    public DurablePathActor(PathWork work, string persistenceId, TimeSpan passivateAfter)
+    // Events up to _coveredTo are in the files; those up to _trimmedTo are deleted. Deleting is a
+    // database write that competes with appends, so it waits until _trimAfter events are covered
+    // (replay skips covered events that are still there). The snapshot is saved only when the
+    // producer log changed.
+    private readonly long _trimAfter;
+    private long _coveredTo;
+    private long _trimmedTo;
+    private long _snapshotVersion;
+
+    public DurablePathActor(PathWork work, string persistenceId, TimeSpan passivateAfter, int trimAfter)
     {
         _work = work;
+        _trimAfter = Math.Max(1, trimAfter);
         PersistenceId = persistenceId;
 
         Recover<SnapshotOffer>(offer => _work.Restore((PathSnapshot)offer.Snapshot));
@@ -83,8 +93,8 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     /// <summary>Creates the props, on the store's I/O dispatcher.</summary>
-    public static Props Props(PathWork work, string persistenceId, TimeSpan passivateAfter) =>
-        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, passivateAfter)).WithDispatcher(StoreActorConfig.IoDispatcher);
+    public static Props Props(PathWork work, string persistenceId, TimeSpan passivateAfter, int trimAfter) =>
+        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, passivateAfter, trimAfter)).WithDispatcher(StoreActorConfig.IoDispatcher);
 
     // A reply waits for the journal write of its own changes, and for the writes before it (a read
     // may have seen changes not yet journaled); with nothing pending it goes at once.
@@ -136,18 +146,39 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         }
     }
 
-    // The files then hold every change applied so far, journaled or still in flight; the snapshot
-    // and the trim cover them all (replay skips whatever the files already hold).
+    // The files then hold every change applied so far, journaled or still in flight, so the
+    // snapshot and the trim may cover them all (replay skips whatever the files already hold).
     private object FlushAndTrim()
     {
         var reply = _work.Flush();
-        if (reply is PathFlushed)
+        if (reply is PathFlushed && LastSequenceNr > _coveredTo)
         {
-            SaveSnapshot(_work.Snapshot());
-            DeleteMessages(LastSequenceNr);
+            if (_work.Producers.Version != _snapshotVersion)
+            {
+                SaveSnapshot(_work.Snapshot());
+                _snapshotVersion = _work.Producers.Version;
+            }
+
+            _coveredTo = LastSequenceNr;
+            if (_coveredTo - _trimmedTo >= _trimAfter)
+            {
+                DeleteMessages(_coveredTo);
+                _trimmedTo = _coveredTo;
+            }
         }
 
         return reply;
+    }
+
+    /// <summary>Deletes the covered events a stopping actor has not trimmed yet (best effort: replay skips them anyway).</summary>
+    protected override void PostStop()
+    {
+        if (_coveredTo > _trimmedTo)
+        {
+            DeleteMessages(_coveredTo);
+        }
+
+        base.PostStop();
     }
 
     private void RelieveMemoryPressure()

@@ -13,6 +13,9 @@ internal sealed class ProducerLog
 
     private readonly Dictionary<string, Producer> _producers = new(StringComparer.Ordinal);
 
+    /// <summary>Grows with every recorded append, so a snapshot is saved only when the log changed.</summary>
+    public long Version { get; private set; }
+
     /// <summary>Every producer's remembered appends: (producer, sequence, range), oldest first per producer.</summary>
     public IEnumerable<(string ProducerId, long Sequence, IndexRange Range)> Entries =>
         _producers.SelectMany(p => p.Value.Recent.Select(r => (p.Key, r.Sequence, r.Range)));
@@ -58,6 +61,7 @@ internal sealed class ProducerLog
             return; // replayed after a restart: already known
         }
 
+        Version++;
         producer.Newest = Math.Max(producer.Newest, sequence);
         producer.Recent.Enqueue((sequence, range));
         if (producer.Recent.Count > Window)

@@ -243,7 +243,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         }
 
         var props = Durable
-            ? DurablePathActor.Props(work, $"store|{_storeId}|g{_generation}|{path}", _options.PassivateAfter)
+            ? DurablePathActor.Props(work, $"store|{_storeId}|g{_generation}|{path}", _options.PassivateAfter, _options.JournalTrimEvents)
             : PathActor.Props(work, _options.PassivateAfter);
         var child = Context.ActorOf(props, $"{Uri.EscapeDataString(path)}-{++_childNumber}");
         Context.Watch(child);

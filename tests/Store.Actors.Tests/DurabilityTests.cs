@@ -120,7 +120,7 @@ public class DurabilityTests : IDisposable
     [Fact]
     public async Task Flush_DeletesTheJournaledEventsItCovered()
     {
-        await using (var store = ArrayActorStore.Open(Durable()))
+        await using (var store = ArrayActorStore.Open(Durable() with { JournalTrimEvents = 1 }))
         {
             for (var i = 0; i < 20; i++)
             {
@@ -137,6 +137,40 @@ public class DurabilityTests : IDisposable
         await using var reopened = ArrayActorStore.Open(Durable());
         var values = await reopened.ReadAsync("x");
         Assert.Equal(Enumerable.Range(0, 21).Select(i => (double)i), values!.ToArray<double>());
+    }
+
+    [Fact]
+    public async Task Flush_WithATrimThreshold_LeavesCoveredEventsUntilEnoughAccumulate_AndReplaySkipsThem()
+    {
+        await using (var store = ArrayActorStore.Open(Durable() with { JournalTrimEvents = 30 }))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await store.AppendAsync("x", NdArray.From(new[] { (double)i }));
+            }
+
+            await store.FlushAsync();
+            await Task.Delay(200);
+            Assert.Equal(20, LiveEvents("|x"));
+            for (var i = 20; i < 40; i++)
+            {
+                await store.AppendAsync("x", NdArray.From(new[] { (double)i }));
+            }
+
+            await store.FlushAsync();
+            await WaitFor(() => LiveEvents("|x") == 0);
+            for (var i = 40; i < 45; i++)
+            {
+                await store.AppendAsync("x", NdArray.From(new[] { (double)i }));
+            }
+
+            await store.FlushAsync();
+        }
+
+        // Covered events still in the journal are replayed onto files that already hold them: skipped, not doubled.
+        await using var reopened = ArrayActorStore.Open(Durable() with { JournalTrimEvents = 30 });
+        var values = await reopened.ReadAsync("x");
+        Assert.Equal(Enumerable.Range(0, 45).Select(i => (double)i), values!.ToArray<double>());
     }
 
     [Fact]
