@@ -32,6 +32,33 @@ public class SampleTests : IDisposable
     }
 
     [Fact]
+    public async Task HostedWorker_Sigterm_FlushesEveryReadingItsProducersCounted()
+    {
+        using var process = Samples.Start("HostedWorker", $"--Store:Root={_temp.Path}", "--Store:Mode=w", "--Store:FlushInterval=01:00:00");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(2500);
+        Assert.False(process.HasExited, "the worker exited before it was signalled");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0, output);
+
+        // Each producer logs how many readings were acknowledged; the periodic flush never ran (1 h), so only the stop flushed them.
+        var counted = System.Text.RegularExpressions.Regex.Matches(output, @"(\w+): stopped after (\d+) readings")
+            .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value));
+        Assert.Equal(3, counted.Count);
+        var readings = Readers.DuckDb(Path.Combine(_temp.Path, "tables", "readings.parquet"), "parquet");
+        Assert.Equal(counted.OrderBy(c => c.Key), readings.Rows.GroupBy(r => r[0].GetString()!).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())).OrderBy(c => c.Key));
+        var arrays = Readers.Zarrita(Path.Combine(_temp.Path, "arrays"), counted.Keys.Select(s => $"sensors/{s}"));
+        Assert.All(counted, c => Assert.Equal(c.Value, arrays.GetProperty($"sensors/{c.Key}").GetProperty("shape")[0].GetInt64()));
+    }
+
+    [Fact]
     public void Producers_RetriedAppends_AreAppliedOnce()
     {
         var run = Samples.Run("Producers", "--out", _temp.Path, "--producers", "3", "--appends", "60", "--loss", "0.3");
