@@ -49,16 +49,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         {
             switch (obj)
             {
-                case EntryAppended appended:
-                    writer.Write(appended.Range.Start);
-                    writer.Write(appended.Range.Count);
-                    WriteNullable(writer, appended.ProducerId);
-                    writer.Write(appended.Sequence);
-                    WritePayload(writer, appended.Data);
-                    break;
-                case EntryWritten written:
-                    WriteView(writer, written.View);
-                    WritePayload(writer, written.Data);
+                case EntryAppended or EntryWritten:
+                    WriteChanges(writer, new EntryChanges([obj]));
                     break;
                 case EntryChanges changes:
                     WriteChanges(writer, changes);
@@ -94,16 +86,10 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         switch (manifest)
         {
-            case AppendedManifest:
-                var range = new IndexRange(reader.ReadInt64(), reader.ReadInt64());
-                var producer = ReadNullable(reader);
-                var sequence = reader.ReadInt64();
-                return new EntryAppended(ReadPayload(reader, bytes), range, producer, sequence);
-            case WrittenManifest:
-                var view = ReadView(reader);
-                return new EntryWritten(ReadPayload(reader, bytes), view);
+            case AppendedManifest or WrittenManifest:
+                return ReadChanges(reader, bytes).Changes[0];
             case ChangesManifest:
-                return ReadChanges(reader);
+                return ReadChanges(reader, bytes);
             case SnapshotManifest:
                 var count = reader.ReadInt32();
                 var producers = new List<(string, long, IndexRange)>(count);
@@ -122,7 +108,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         }
     }
 
-    // A batch of changes: each change's fields, then the payloads. Tables that share one schema (the
+    // A batch of changes (a single append or write is a batch of one): each change's fields, then the payloads. Tables that share one schema (the
     // usual case: many small appends to one table) go as one Arrow IPC stream, so a 1-row append
     // costs a record batch, not a stream with its own schema.
     private static void WriteChanges(BinaryWriter writer, EntryChanges changes)
@@ -154,9 +140,10 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             {
                 case NdArray array:
                     writer.Write(ArrayPayload);
-                    var npy = NpyBytes.Encode(array);
-                    writer.Write(npy.Length);
-                    writer.Write(npy);
+                    var header = NpyBytes.Header(array);
+                    writer.Write(header.Length + array.Bytes.Length);
+                    writer.Write(header);
+                    writer.Write(array.Bytes);
                     break;
                 case Table table when shared:
                     writer.Write(TablePayload);
@@ -184,7 +171,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         }
     }
 
-    private static EntryChanges ReadChanges(BinaryReader reader)
+    // Payloads are decoded from bytes in place (the reader's stream is over them), not copied out first.
+    private static EntryChanges ReadChanges(BinaryReader reader, byte[] bytes)
     {
         var count = reader.ReadInt32();
         var shared = reader.ReadBoolean();
@@ -209,17 +197,19 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
 
             object? data = null;
             var batches = 0;
-            if (reader.ReadByte() == ArrayPayload)
-            {
-                data = NpyBytes.Decode(reader.ReadBytes(reader.ReadInt32()), "journaled array");
-            }
-            else if (shared)
+            var payload = reader.ReadByte();
+            if (payload == TablePayload && shared)
             {
                 batches = reader.ReadInt32();
             }
             else
             {
-                data = ReadIpc(new MemoryStream(reader.ReadBytes(reader.ReadInt32()), writable: false));
+                var length = reader.ReadInt32();
+                var start = (int)reader.BaseStream.Position;
+                data = payload == ArrayPayload
+                    ? NpyBytes.Decode(bytes.AsMemory(start, length), "journaled array")
+                    : ReadIpc(new MemoryStream(bytes, start, length, writable: false));
+                reader.BaseStream.Seek(length, SeekOrigin.Current);
             }
 
             parts.Add((kind, range, producer, sequence, view, data, batches));
@@ -285,37 +275,6 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         }
 
         return Table.FromBatches(ipc.Schema, batches);
-    }
-
-    private static void WritePayload(BinaryWriter writer, object data)
-    {
-        switch (data)
-        {
-            case NdArray array:
-                writer.Write(ArrayPayload);
-                writer.Write(NpyBytes.Encode(array));
-                break;
-            case Table table:
-                writer.Write(TablePayload);
-                writer.Flush();
-                WriteIpc(writer.BaseStream, table.Schema, table.Batches);
-                break;
-            default:
-                throw new ArgumentException($"StoreSerializer cannot serialize data of type {data.GetType()}.");
-        }
-    }
-
-    // The payload runs to the end of the bytes, so it is read in place.
-    private static object ReadPayload(BinaryReader reader, byte[] bytes)
-    {
-        var kind = reader.ReadByte();
-        var start = (int)reader.BaseStream.Position;
-        if (kind == ArrayPayload)
-        {
-            return NpyBytes.Decode(bytes.AsMemory(start), "journaled array");
-        }
-
-        return ReadIpc(new MemoryStream(bytes, start, bytes.Length - start, writable: false));
     }
 
     private static void WriteView(BinaryWriter writer, object? view)

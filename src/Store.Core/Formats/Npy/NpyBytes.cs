@@ -4,20 +4,13 @@ using Store.Core.Arrays;
 namespace Store.Core.Formats.Npy;
 
 /// <summary>
-/// An array as the bytes of one <c>.npy</c> file in memory and back: how arrays cross a journal or
-/// the wire, in the format numpy reads, with the same header code as the NPY files.
+/// An array as the bytes of one <c>.npy</c> file in memory and back (header, then the array's own
+/// bytes): how arrays cross a journal or the wire, with the same header code as the NPY files.
 /// </summary>
 public static class NpyBytes
 {
-    /// <summary>The <c>.npy</c> file bytes of <paramref name="array"/> (little-endian, C order).</summary>
-    public static byte[] Encode(NdArray array)
-    {
-        var header = NpyHeader.Encode(array.DType, array.Shape.AsSpan());
-        var bytes = new byte[header.Length + array.Bytes.Length];
-        header.CopyTo(bytes, 0);
-        array.Bytes.CopyTo(bytes.AsSpan(header.Length));
-        return bytes;
-    }
+    /// <summary>The <c>.npy</c> header of <paramref name="array"/>: its bytes follow it to make the file (for writing both without joining them first).</summary>
+    public static byte[] Header(NdArray array) => NpyHeader.Encode(array.DType, array.Shape.AsSpan());
 
     /// <summary>The array in <paramref name="bytes"/>, which hold one little-endian, C-order <c>.npy</c> file.</summary>
     /// <param name="bytes">The file bytes.</param>
