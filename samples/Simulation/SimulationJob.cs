@@ -52,7 +52,6 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
 
         var table = await tables.ReadAsync(Energies);
         var runIds = table?.Strings("run_id") ?? [];
-        var microIds = table?.Values<long>("micro_id") ?? [];
         for (var run = 0; run < settings.Runs; run++)
         {
             var coordinates = (await arrays.ShapeAsync(ArrayPath(run, "coordinates")))?[0] ?? 0;
@@ -64,15 +63,16 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             await TrimArrayAsync(ArrayPath(run, "velocities"), velocities, starts[run]);
         }
 
-        // Energies rows past a run's last complete frame go too (rows are kept in their order).
+        // Energies rows past a run's last complete frame go too: the store's filter selects the rest, in order.
         if (table is not null)
         {
-            var keep = Enumerable.Range(0, runIds.Length)
-                .Where(r => int.TryParse(runIds[r]![3..], out var run) && run < settings.Runs ? microIds[r] < starts[run] : true)
-                .ToList();
-            if (keep.Count < runIds.Length)
+            var runs = Enumerable.Range(0, settings.Runs).ToList();
+            var keep = $"run_id not in ({string.Join(", ", runs.Select(r => $"'run{r}'"))}) or " +
+                       string.Join(" or ", runs.Select(r => $"(run_id == 'run{r}' and micro_id < {starts[r]})"));
+            var kept = (await tables.QueryAsync(Energies, filter: keep))!;
+            if (kept.RowCount < table.RowCount)
             {
-                await tables.WriteAsync(Energies, Select(table, keep));
+                await tables.WriteAsync(Energies, kept);
             }
         }
 
@@ -180,13 +180,4 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             ("kinetic", new DoubleArray.Builder().Append(kinetic).Build()),
             ("total", new DoubleArray.Builder().Append(potential + kinetic).Build()));
     }
-
-    private static Table Select(Table table, List<int> rows) =>
-        Table.FromColumns(
-            ("ens_id", TableColumn.Of([.. rows.Select(r => table.Strings("ens_id")[r])])),
-            ("run_id", TableColumn.Of([.. rows.Select(r => table.Strings("run_id")[r])])),
-            ("micro_id", TableColumn.Of<long>([.. rows.Select(r => table.Values<long>("micro_id")[r]!.Value)])),
-            ("potential", TableColumn.Of<double>([.. rows.Select(r => table.Values<double>("potential")[r]!.Value)])),
-            ("kinetic", TableColumn.Of<double>([.. rows.Select(r => table.Values<double>("kinetic")[r]!.Value)])),
-            ("total", TableColumn.Of<double>([.. rows.Select(r => table.Values<double>("total")[r]!.Value)])));
 }

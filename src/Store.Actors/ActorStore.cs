@@ -148,13 +148,18 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Sends <paramref name="command"/> in order with the caller's earlier commands on its path and returns the reply.</summary>
-    private protected async Task<object> SendAsync(PathCommand command, CancellationToken cancellationToken)
+    private async Task<object> SendAsync(PathCommand command, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var queue = _queues.GetOrAdd(command.Path, p => new PathQueue(Coordinator, p, _options.AskTimeout));
+            // TryGetValue first: the usual hit allocates no factory closure.
+            if (!_queues.TryGetValue(command.Path, out var queue))
+            {
+                queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout));
+            }
+
             return await queue.Send(command).ConfigureAwait(false);
         }
         finally
@@ -163,11 +168,43 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Counts an acknowledged append for the <c>Store</c> meter.</summary>
-    private protected void CountAppend(IndexRange range) => StoreMetrics.Appended(this, range.Count);
+    /// <summary>Sends a write; returns once applied (and journaled), or throws the refusal.</summary>
+    private protected async Task WriteCoreAsync(Write command, CancellationToken cancellationToken)
+    {
+        switch (await SendAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            case Written:
+                return;
+            case WriteFailed failed:
+                ExceptionDispatchInfo.Throw(failed.Cause);
+                return;
+            case var other:
+                throw Unexpected(other);
+        }
+    }
+
+    /// <summary>Sends an append; returns the range it was given (counted for the <c>Store</c> meter), or throws the refusal.</summary>
+    private protected async Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken)
+    {
+        switch (await SendAsync(command, cancellationToken).ConfigureAwait(false))
+        {
+            case Appended appended:
+                StoreMetrics.Appended(this, appended.Range.Count);
+                return appended.Range;
+            case AppendFailed failed:
+                ExceptionDispatchInfo.Throw(failed.Cause);
+                return default;
+            case var other:
+                throw Unexpected(other);
+        }
+    }
+
+    /// <summary>Sends a read, get, shape or query; returns what it found (null: no entry), or throws the failure.</summary>
+    private protected async Task<object?> ReadCoreAsync(PathCommand command, CancellationToken cancellationToken) =>
+        ValueOf(await SendAsync(command, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The value of a read-like reply, or its failure rethrown as it was raised.</summary>
-    private protected static object? ValueOf(object reply)
+    private static object? ValueOf(object reply)
     {
         switch (reply)
         {

@@ -33,18 +33,8 @@ public sealed class ArrayActorStore : ActorStore
 
     /// <summary>Without a view, creates or replaces the entry; with one, writes into that region.</summary>
     /// <exception cref="StoreException">The write was refused (see <see cref="ArrayStore.Write(string, NdArray, ArrayView?)"/>); nothing changed.</exception>
-    public async Task WriteAsync(string path, NdArray data, ArrayView? view = null, CancellationToken cancellationToken = default)
-    {
-        switch (await SendAsync(new Write(path, data, view), cancellationToken).ConfigureAwait(false))
-        {
-            case Written:
-                return;
-            case WriteFailed failed:
-                throw failed.Cause;
-            case var other:
-                throw Unexpected(other);
-        }
-    }
+    public Task WriteAsync(string path, NdArray data, ArrayView? view = null, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(new Write(path, data, view), cancellationToken);
 
     /// <summary>
     /// Appends along axis 0 and returns the rows the data was given. With a producer id and a
@@ -52,29 +42,18 @@ public sealed class ArrayActorStore : ActorStore
     /// and not applied twice.
     /// </summary>
     /// <exception cref="ShapeException">Another dtype or <c>shape[1..]</c> than the entry's; nothing changed.</exception>
-    public async Task<IndexRange> AppendAsync(string path, NdArray data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
-        await SendAsync(new Append(path, data, producerId, sequence), cancellationToken).ConfigureAwait(false) switch
-        {
-            Appended appended => Counted(appended.Range),
-            AppendFailed failed => throw failed.Cause,
-            var other => throw Unexpected(other),
-        };
-
-    private IndexRange Counted(IndexRange range)
-    {
-        CountAppend(range);
-        return range;
-    }
+    public Task<IndexRange> AppendAsync(string path, NdArray data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
+        AppendCoreAsync(new Append(path, data, producerId, sequence), cancellationToken);
 
     /// <summary>An in-memory copy of the entry or of the view's part, or null when there is none.</summary>
     public async Task<NdArray?> ReadAsync(string path, ArrayView? view = null, CancellationToken cancellationToken = default) =>
-        (NdArray?)ValueOf(await SendAsync(new Read(path, view), cancellationToken).ConfigureAwait(false));
+        (NdArray?)await ReadCoreAsync(new Read(path, view), cancellationToken).ConfigureAwait(false);
 
     /// <summary>A live reference that reads only what is asked of it, or null when there is no entry.</summary>
     public async Task<ArrayReference?> GetAsync(string path, CancellationToken cancellationToken = default) =>
-        (ArrayReference?)ValueOf(await SendAsync(new Get(path), cancellationToken).ConfigureAwait(false));
+        (ArrayReference?)await ReadCoreAsync(new Get(path), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The entry's shape, or null when there is no entry.</summary>
     public async Task<long[]?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>
-        (long[]?)ValueOf(await SendAsync(new Shape(path), cancellationToken).ConfigureAwait(false));
+        (long[]?)await ReadCoreAsync(new Shape(path), cancellationToken).ConfigureAwait(false);
 }

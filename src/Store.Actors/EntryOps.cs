@@ -46,16 +46,8 @@ internal abstract class EntryOps : IDisposable
     public abstract long SizeOf(object data);
 
     /// <summary>Writes the entry's changes to disk.</summary>
-    public void Flush(string path) => FlushEntry(path);
+    public abstract void Flush(string path);
 
     /// <inheritdoc />
     public void Dispose() => Store.Dispose();
-
-    /// <summary>Flushes one entry of the core store.</summary>
-    protected abstract void FlushEntry(string path);
-
-    /// <summary>The data as <typeparamref name="T"/>, or a <see cref="StoreException"/> naming what was expected.</summary>
-    protected static T Expect<T>(string path, object? value, string what) where T : class =>
-        value as T ?? throw new StoreException(
-            $"'{path}': expected {what} ({typeof(T).Name}), found {(value is null ? "null" : value.GetType().Name)}.", path);
 }

@@ -111,10 +111,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         Receive<Terminated>(terminated =>
         {
             // Its recovery failed (the log says why); the store serves the other paths, and the next command to this one tries again.
-            foreach (var (path, _) in _children.Where(c => c.Value.Equals(terminated.ActorRef)).ToList())
-            {
-                _children.Remove(path);
-            }
+            Forget(terminated.ActorRef);
 
             if (--recovering == 0)
             {
@@ -160,10 +157,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
             }
 
             // Stopped on its own (a journal failure): the next command starts a new one, which recovers.
-            foreach (var (childPath, child) in _children.Where(c => c.Value.Equals(terminated.ActorRef)).ToList())
-            {
-                _children.Remove(childPath);
-            }
+            Forget(terminated.ActorRef);
         });
         Receive<MemoryPressure>(_ =>
         {
@@ -231,6 +225,14 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         foreach (var (message, sender) in waiting)
         {
             child.Tell(message, sender);
+        }
+    }
+
+    private void Forget(IActorRef child)
+    {
+        foreach (var (path, _) in _children.Where(c => c.Value.Equals(child)).ToList())
+        {
+            _children.Remove(path);
         }
     }
 

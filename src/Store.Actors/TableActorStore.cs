@@ -26,52 +26,31 @@ public sealed class TableActorStore : ActorStore
 
     /// <summary>Without a view, creates or replaces the table; with one, writes into those rows and columns.</summary>
     /// <exception cref="StoreException">The write was refused (see <see cref="TableStore.Write"/>); nothing changed.</exception>
-    public async Task WriteAsync(string path, Table data, TableView? view = null, CancellationToken cancellationToken = default)
-    {
-        switch (await SendAsync(new Write(path, data, view), cancellationToken).ConfigureAwait(false))
-        {
-            case Written:
-                return;
-            case WriteFailed failed:
-                throw failed.Cause;
-            case var other:
-                throw Unexpected(other);
-        }
-    }
+    public Task WriteAsync(string path, Table data, TableView? view = null, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(new Write(path, data, view), cancellationToken);
 
     /// <summary>
     /// Appends rows (creating the table when missing) and returns the row indices they were given.
     /// With a producer id and sequence number, a retried append is not applied twice.
     /// </summary>
     /// <exception cref="SchemaException">A missing, extra or retyped column; nothing changed.</exception>
-    public async Task<IndexRange> AppendAsync(string path, Table data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
-        await SendAsync(new Append(path, data, producerId, sequence), cancellationToken).ConfigureAwait(false) switch
-        {
-            Appended appended => Counted(appended.Range),
-            AppendFailed failed => throw failed.Cause,
-            var other => throw Unexpected(other),
-        };
-
-    private IndexRange Counted(IndexRange range)
-    {
-        CountAppend(range);
-        return range;
-    }
+    public Task<IndexRange> AppendAsync(string path, Table data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
+        AppendCoreAsync(new Append(path, data, producerId, sequence), cancellationToken);
 
     /// <summary>An in-memory copy of the table or of the view's rows and columns, or null when there is none.</summary>
     public async Task<Table?> ReadAsync(string path, TableView? view = null, CancellationToken cancellationToken = default) =>
-        (Table?)ValueOf(await SendAsync(new Read(path, view), cancellationToken).ConfigureAwait(false));
+        (Table?)await ReadCoreAsync(new Read(path, view), cancellationToken).ConfigureAwait(false);
 
     /// <summary>A live handle that reads only what is asked of it, or null when there is no table.</summary>
     public async Task<TableReference?> GetAsync(string path, CancellationToken cancellationToken = default) =>
-        (TableReference?)ValueOf(await SendAsync(new Get(path), cancellationToken).ConfigureAwait(false));
+        (TableReference?)await ReadCoreAsync(new Get(path), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The table's row count, or null when there is no table.</summary>
     public async Task<long?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>
-        (long?)ValueOf(await SendAsync(new Shape(path), cancellationToken).ConfigureAwait(false));
+        (long?)await ReadCoreAsync(new Shape(path), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The rows matching the key columns and the filter (see <see cref="TableStore.Query"/>), or null when there is no table.</summary>
     /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch.</exception>
     public async Task<Table?> QueryAsync(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null, CancellationToken cancellationToken = default) =>
-        (Table?)ValueOf(await SendAsync(new Query(path, ensId, runId, microId, filter), cancellationToken).ConfigureAwait(false));
+        (Table?)await ReadCoreAsync(new Query(path, ensId, runId, microId, filter), cancellationToken).ConfigureAwait(false);
 }
