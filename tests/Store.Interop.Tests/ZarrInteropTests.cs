@@ -9,7 +9,7 @@ namespace Store.Interop.Tests;
 
 public class ZarrInteropTests : IDisposable
 {
-    private static readonly long[] Shape = [11, 5, 3];
+    internal static readonly long[] Shape = [11, 5, 3];
 
     private readonly TempFolder _temp = new();
 
@@ -31,7 +31,7 @@ public class ZarrInteropTests : IDisposable
     [MemberData(nameof(V2Layouts))]
     public void ZarrPython_ReadsEveryV2ArrayTheStoreWrites(ZarrCompressor compressor, char separator)
     {
-        var paths = WriteEveryDType(new ZarrOptions { Version = 2, Compressor = compressor, DimensionSeparator = separator, ChunkShape = [4, 2, 3] });
+        var paths = WriteEveryDType(_temp.Path, new ZarrOptions { Version = 2, Compressor = compressor, DimensionSeparator = separator, ChunkShape = [4, 2, 3] });
         var seen = JsonDocument.Parse(Numpy.Run(
             """
             import zarr
@@ -59,11 +59,11 @@ public class ZarrInteropTests : IDisposable
         }
     }
 
-    /// <summary>Writes one array per dtype in three flushes (so chunks are rewritten and added); returns path → dtype.</summary>
-    private Dictionary<string, DType> WriteEveryDType(ZarrOptions options)
+    /// <summary>Writes one array per dtype, shaped <see cref="Shape"/>, in three flushes (so chunks are rewritten and added); returns path → dtype.</summary>
+    internal static Dictionary<string, DType> WriteEveryDType(string root, ZarrOptions options)
     {
         var paths = new Dictionary<string, DType>();
-        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Zarr, options);
+        using var store = new ArrayStore(root, "w", DiskFormat.Zarr, options);
         foreach (var dtype in DTypes.All)
         {
             var path = $"ens0/run0/{dtype.Name()}";

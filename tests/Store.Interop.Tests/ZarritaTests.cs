@@ -9,8 +9,6 @@ namespace Store.Interop.Tests;
 /// <summary>zarrita (npm, tests/interop/zarr.mjs) reads every v3 array the store writes, and the store reads zarrita's.</summary>
 public class ZarritaTests : IDisposable
 {
-    private static readonly long[] Shape = [11, 5, 3];
-
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -33,35 +31,19 @@ public class ZarritaTests : IDisposable
     public void Zarrita_ReadsEveryV3ArrayTheStoreWrites(string layout)
     {
         var options = Options(layout);
-        var paths = new Dictionary<string, DType>();
-        using (var store = new ArrayStore(_temp.Path, "w", DiskFormat.Zarr, options))
-        {
-            foreach (var dtype in DTypes.All)
-            {
-                var path = $"ens0/{dtype.Name()}";
-                var whole = TestArrays.Sequence(dtype, Shape);
-                foreach (var (start, stop) in new[] { (0L, 3L), (3L, 9L), (9L, 11L) })
-                {
-                    store.Append(path, TestArrays.Rows(whole, start, stop));
-                    store.Flush();
-                }
-
-                paths[path] = dtype;
-            }
-        }
-
+        var paths = ZarrInteropTests.WriteEveryDType(_temp.Path, options);
         var seen = Readers.Zarrita(_temp.Path, paths.Keys);
         foreach (var (path, dtype) in paths)
         {
             var array = seen.GetProperty(path);
             Assert.Equal(dtype.Name(), array.GetProperty("dtype").GetString());
-            Assert.Equal(Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+            Assert.Equal(ZarrInteropTests.Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
             if (options.ChunksPerShard is null)
             {
                 Assert.Equal(options.ChunkShape!.Select(c => (long)c), array.GetProperty("chunks").EnumerateArray().Select(e => e.GetInt64()));
             }
 
-            Assert.Equal(ZarrInteropTests.Sha256(TestArrays.Sequence(dtype, Shape)), array.GetProperty("sha256").GetString());
+            Assert.Equal(ZarrInteropTests.Sha256(TestArrays.Sequence(dtype, ZarrInteropTests.Shape)), array.GetProperty("sha256").GetString());
         }
     }
 
