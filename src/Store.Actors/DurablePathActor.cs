@@ -46,30 +46,8 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             }
         });
 
-        Command<CommandBatch>(batch =>
-        {
-            var replies = new object[batch.Commands.Count];
-            for (var i = 0; i < replies.Length; i++)
-            {
-                replies[i] = _work.Apply(batch.Commands[i], out var journalEvent);
-                if (journalEvent is not null)
-                {
-                    _nextEvents.Add(journalEvent);
-                }
-            }
-
-            ReplyWhenJournaled(new BatchReplies(replies));
-        });
-        Command<PathCommand>(command =>
-        {
-            var reply = _work.Apply(command, out var journalEvent);
-            if (journalEvent is not null)
-            {
-                _nextEvents.Add(journalEvent);
-            }
-
-            ReplyWhenJournaled(reply);
-        });
+        Command<CommandBatch>(batch => ReplyWhenJournaled(_work.Apply(batch, _nextEvents)));
+        Command<PathCommand>(command => ReplyWhenJournaled(_work.Apply(command, _nextEvents)));
         Command<FlushPath>(_ => Sender.Tell(FlushAndTrim()));
         Command<RecoveryProbe>(_ => Sender.Tell(RecoveryProbe.Instance));
         Command<SaveSnapshotSuccess>(success =>

@@ -16,18 +16,13 @@ internal sealed class PathActor : ReceiveActor
         _work = work;
         Receive<CommandBatch>(batch =>
         {
-            var replies = new object[batch.Commands.Count];
-            for (var i = 0; i < replies.Length; i++)
-            {
-                replies[i] = _work.Apply(batch.Commands[i], out _);
-            }
-
+            var replies = _work.Apply(batch, journal: null);
             RelieveMemoryPressure();
-            Sender.Tell(new BatchReplies(replies));
+            Sender.Tell(replies);
         });
         Receive<PathCommand>(command =>
         {
-            var reply = _work.Apply(command, out _);
+            var reply = _work.Apply(command, journal: null);
             RelieveMemoryPressure();
             Sender.Tell(reply);
         });

@@ -21,10 +21,21 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
     /// <summary>Bytes accepted since the last successful flush.</summary>
     public long Unflushed { get; private set; }
 
-    /// <summary>Applies <paramref name="command"/> and returns its reply; an accepted change also yields the event to journal.</summary>
-    public object Apply(PathCommand command, out object? journalEvent)
+    /// <summary>Applies the batch's commands in order and returns their replies; accepted changes add their events to <paramref name="journal"/> when given.</summary>
+    public BatchReplies Apply(CommandBatch batch, List<object>? journal)
     {
-        journalEvent = null;
+        var replies = new object[batch.Commands.Count];
+        for (var i = 0; i < replies.Length; i++)
+        {
+            replies[i] = Apply(batch.Commands[i], journal);
+        }
+
+        return new BatchReplies(replies);
+    }
+
+    /// <summary>Applies <paramref name="command"/> and returns its reply; an accepted change adds its event to <paramref name="journal"/> when given.</summary>
+    public object Apply(PathCommand command, List<object>? journal)
+    {
         switch (command)
         {
             case Append append:
@@ -42,7 +53,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
                         Producers.Record(append.ProducerId, append.Sequence, range);
                     }
 
-                    journalEvent = new EntryAppended(append.Data, range, append.ProducerId, append.Sequence);
+                    journal?.Add(new EntryAppended(append.Data, range, append.ProducerId, append.Sequence));
                     return new Appended(range, append.ProducerId, append.Sequence);
                 }
                 catch (Exception e)
@@ -55,7 +66,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
                 {
                     ops.Write(Path, write.Data, write.View);
                     Accepted(write.Data);
-                    journalEvent = new EntryWritten(write.Data, write.View);
+                    journal?.Add(new EntryWritten(write.Data, write.View));
                     return Written.Instance;
                 }
                 catch (Exception e)
