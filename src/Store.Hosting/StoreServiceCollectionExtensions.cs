@@ -26,14 +26,14 @@ public static class StoreServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        return services.AddStoreServices(sp => StoreRuntime.Start(Options(sp), Logger(sp)));
+        return services.AddStoreServices(Start);
     }
 
     /// <summary>Adds the store with options set in code (see <see cref="AddStore(IServiceCollection, IConfiguration, Action{StoreOptions})"/>).</summary>
     public static IServiceCollection AddStore(this IServiceCollection services, Action<StoreOptions> configure)
     {
         services.AddOptions<StoreOptions>().Configure(configure);
-        return services.AddStoreServices(sp => StoreRuntime.Start(Options(sp), Logger(sp)));
+        return services.AddStoreServices(Start);
     }
 
     /// <summary>Registers validation, the runtime made by <paramref name="start"/>, the two stores and the flush service.</summary>
@@ -49,7 +49,8 @@ public static class StoreServiceCollectionExtensions
         return services;
     }
 
-    private static StoreOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<StoreOptions>>().Value;
-
-    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger("Store");
+    // The runtime in an actor system of its own, with the bound (and validated) options.
+    private static StoreRuntime Start(IServiceProvider services) => StoreRuntime.Start(
+        services.GetRequiredService<IOptions<StoreOptions>>().Value,
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Store"));
 }
