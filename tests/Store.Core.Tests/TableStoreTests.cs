@@ -218,10 +218,11 @@ public class TableStoreTests : IDisposable
 
         file = Directory.GetFiles(_temp.Path).Single(f => Path.GetFileName(f).StartsWith("bad", StringComparison.Ordinal) && !f.EndsWith(".schema", StringComparison.Ordinal));
         var bytes = File.ReadAllBytes(file);
+        // Text: the last committed line garbled in place (bytes past the committed length would be a torn tail, cut on open).
+        var lastLine = System.Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
         File.WriteAllBytes(file, format switch
         {
-            DiskFormat.Csv => [.. bytes, .. "row9,maybe,1\n"u8.ToArray()],
-            DiskFormat.Json => [.. bytes, .. "{oops\n"u8.ToArray()],
+            DiskFormat.Csv or DiskFormat.Json => [.. bytes[..lastLine], .. System.Text.Encoding.ASCII.GetBytes("{oops".PadRight(bytes.Length - lastLine - 1)), (byte)'\n'],
             _ => bytes[..(bytes.Length / 2)],
         });
 

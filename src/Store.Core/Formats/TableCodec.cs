@@ -30,7 +30,7 @@ internal abstract class TableCodec
     };
 
     /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
-    public IReadOnlyList<string> Discover(string root) =>
+    public virtual IReadOnlyList<string> Discover(string root) =>
         Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
             .Select(file => StorePaths.EntryFor(root, file, Extension))
             .OfType<string>()
@@ -45,8 +45,19 @@ internal abstract class TableCodec
     public (Schema Schema, long Rows)? Inspect(string root, string path)
     {
         var file = FileFor(root, path);
-        return File.Exists(file) ? Guard(file, () => InspectFile(file)) : null;
+        return HasData(file) ? Guard(file, () => InspectFile(file)) : null;
     }
+
+    /// <summary>
+    /// Finishes what a crash interrupted, before a writable store uses <paramref name="root"/>:
+    /// formats whose flushes take several steps complete or undo them here. By default there is nothing to do.
+    /// </summary>
+    public virtual void Recover(string root)
+    {
+    }
+
+    /// <summary>Whether the entry whose file is <paramref name="file"/> has stored rows.</summary>
+    protected virtual bool HasData(string file) => File.Exists(file);
 
     /// <summary>Every stored row of entry <paramref name="path"/>.</summary>
     /// <exception cref="CorruptDataException">The file cannot be read.</exception>
@@ -79,7 +90,7 @@ internal abstract class TableCodec
     /// </summary>
     public virtual void AppendRows(string root, string path, Table rows) => Write(root, path, Load(root, path).Concat(rows));
 
-    /// <summary>Removes every file of this format under <paramref name="root"/> (with schema files beside them).</summary>
+    /// <summary>Removes every file of this format under <paramref name="root"/> (with sidecars beside them).</summary>
     public void Clear(string root)
     {
         foreach (var file in Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)

@@ -14,6 +14,24 @@ internal static class AtomicFile
     /// <summary>Replaces <paramref name="file"/> with what <paramref name="write"/> puts in the stream.</summary>
     public static void Replace(string file, Action<FileStream> write)
     {
+        var temp = WriteTemp(file, write);
+        try
+        {
+            Commit(temp, file);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a synced temporary file beside <paramref name="file"/> and returns its path, for
+    /// callers that record it somewhere (a commit record) before <see cref="Commit"/> renames it.
+    /// </summary>
+    public static string WriteTemp(string file, Action<FileStream> write)
+    {
         var folder = Path.GetDirectoryName(file)!;
         Directory.CreateDirectory(folder);
         var temp = Path.Combine(folder, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}{TempSuffix}");
@@ -25,14 +43,25 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, file, overwrite: true);
-            SyncFolder(folder);
+            CrashPoint.Hit(CrashPoint.TempWritten);
+            return temp;
         }
         catch
         {
             File.Delete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Renames the synced <paramref name="temp"/> over <paramref name="file"/> and syncs the folder,
+    /// so the rename survives a crash. On failure the temporary file is left for the caller.
+    /// </summary>
+    public static void Commit(string temp, string file)
+    {
+        File.Move(temp, file, overwrite: true);
+        CrashPoint.Hit(CrashPoint.Renamed);
+        SyncFolder(Path.GetDirectoryName(file)!);
     }
 
     /// <summary>Flushes a folder's entries (a rename) to disk; a no-op where the OS offers no way.</summary>

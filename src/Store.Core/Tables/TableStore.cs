@@ -41,6 +41,10 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
         {
             _codec.Clear(Path);
         }
+        else if (mode.CanWrite())
+        {
+            _codec.Recover(Path);
+        }
 
         foreach (var entryPath in _codec.Discover(Path))
         {

@@ -37,6 +37,7 @@ internal sealed class CsvTableCodec : TextTableCodec
     }
 
     /// <inheritdoc />
+    /// <exception cref="CorruptDataException">No header line, an unclosed quote, or a row with another number of fields than the header (named by line).</exception>
     protected override (IReadOnlyList<string> Names, List<string?[]> Rows) ParseRows(string text, string file)
     {
         var records = new List<string?[]>();
@@ -44,9 +45,31 @@ internal sealed class CsvTableCodec : TextTableCodec
         var field = new StringBuilder();
         var quoted = false;
         var inQuotes = false;
+        var line = 1;
+        var recordLine = 1;
+        void EndRecord()
+        {
+            fields.Add(quoted || field.Length > 0 ? field.ToString() : null);
+            if (records.Count > 0 && fields.Count != records[0].Length)
+            {
+                throw new CorruptDataException(
+                    $"{file}: line {recordLine} has {fields.Count} fields; expected {records[0].Length}, as the header line has.", file);
+            }
+
+            records.Add([.. fields]);
+            fields.Clear();
+            field.Clear();
+            quoted = false;
+        }
+
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+
             if (inQuotes)
             {
                 if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
@@ -79,16 +102,23 @@ internal sealed class CsvTableCodec : TextTableCodec
                 case '\r':
                     break;
                 case '\n':
-                    fields.Add(quoted || field.Length > 0 ? field.ToString() : null);
-                    records.Add([.. fields]);
-                    fields.Clear();
-                    field.Clear();
-                    quoted = false;
+                    EndRecord();
+                    recordLine = line;
                     break;
                 default:
                     field.Append(c);
                     break;
             }
+        }
+
+        if (inQuotes)
+        {
+            throw new CorruptDataException($"{file}: the quoted field on line {recordLine} is never closed; expected a closing '\"'.", file);
+        }
+
+        if (fields.Count > 0 || field.Length > 0 || quoted)
+        {
+            EndRecord(); // a last line without its newline
         }
 
         if (records.Count == 0)

@@ -62,6 +62,24 @@ internal sealed class JsonLinesTableCodec : TextTableCodec
         }
     }
 
+    /// <summary>Rows may leave a declared column out (null) but never carry a key the sidecar does not declare.</summary>
+    protected override int[] Declared(Schema? declared, IReadOnlyList<string> names, string file)
+    {
+        if (declared is null)
+        {
+            return base.Declared(declared, names, file);
+        }
+
+        var extra = names.Where(n => declared.GetFieldIndex(n) < 0).ToList();
+        if (extra.Count > 0)
+        {
+            throw new CorruptDataException(
+                $"{file}: rows have keys ({string.Join(", ", extra)}) that {TextSidecar.FileOf(file)} does not declare ({string.Join(", ", declared.FieldsList.Select(f => f.Name))}).", file);
+        }
+
+        return [.. declared.FieldsList.Select(f => names.ToList().IndexOf(f.Name))];
+    }
+
     /// <inheritdoc />
     protected override (IReadOnlyList<string> Names, List<string?[]> Rows) ParseRows(string text, string file)
     {

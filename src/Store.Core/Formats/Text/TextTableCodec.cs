@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using Apache.Arrow;
-using Apache.Arrow.Types;
 using Store.Core.Storage;
 using Store.Core.Tables;
 using Table = Store.Core.Tables.Table;
@@ -9,26 +7,133 @@ using Table = Store.Core.Tables.Table;
 namespace Store.Core.Formats.Text;
 
 /// <summary>
-/// Line-oriented table files (CSV, JSON lines). Text carries no exact types, so the store writes
-/// the schema beside the file (<c>&lt;file&gt;.schema</c>, JSON) and reads it back; files from
-/// other tools get their types inferred. A flush after appends adds lines at the end of the file
-/// (after cutting any partial line an interrupted flush left), then syncs; the reader ignores a
-/// last line without its newline, so a crash leaves the old table or the new one.
+/// Line-oriented table files (CSV, JSON lines). Text carries no exact types, so the store keeps a
+/// commit record beside each file (<see cref="TextSidecar"/>: the column types and the committed
+/// length); files from other tools have none and get their types inferred. A flush after appends
+/// cuts whatever an interrupted flush left past the committed length, adds lines at the end, syncs,
+/// then commits the new length; a whole-table write goes to a synced temporary file that the record
+/// commits before it is renamed into place. So a crash at any step leaves the old table or the new
+/// one, and the record is durable before (or with) the data it describes.
 /// </summary>
 internal abstract class TextTableCodec : TableCodec
 {
-    private const string SchemaSuffix = ".schema";
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Discover(string root) =>
+        base.Discover(root)
+            .Concat(Sidecars(root)
+                .Select(sidecar => sidecar[..^TextSidecar.Suffix.Length])
+                .Where(file => !File.Exists(file) && PendingOf(file) is not null)
+                .Select(file => StorePaths.EntryFor(root, file, Extension))
+                .OfType<string>())
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Completes committed renames, cuts torn tails back to the committed length and removes temporary files a crash left.</summary>
+    public override void Recover(string root)
+    {
+        var untrusted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sidecar in Sidecars(root).ToList())
+        {
+            var file = sidecar[..^TextSidecar.Suffix.Length];
+            TextSidecar? record;
+            try
+            {
+                record = TextSidecar.Read(file);
+            }
+            catch (CorruptDataException)
+            {
+                untrusted.Add(file); // reported, naming the record, when the table is used; its files are left as they are
+                continue;
+            }
+
+            if (record?.PendingFile(file) is { } pending && File.Exists(pending))
+            {
+                AtomicFile.Commit(pending, file);
+            }
+
+            if (record?.Length is { } committed && File.Exists(file))
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+                if (stream.Length > committed)
+                {
+                    stream.SetLength(committed);
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+        }
+
+        // Every committed write is renamed now, so the temporary files left are flushes a crash cut short.
+        foreach (var temp in Directory.EnumerateFiles(root, $".*{Extension}.*{AtomicFile.TempSuffix}", SearchOption.AllDirectories).ToList())
+        {
+            var name = Path.GetFileName(temp);
+            var dataName = name[1..(name.LastIndexOf(Extension + ".", StringComparison.Ordinal) + Extension.Length)];
+            if (!untrusted.Contains(Path.Combine(Path.GetDirectoryName(temp)!, dataName)))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public override void AppendRows(string root, string path, Table rows)
     {
         var file = FileFor(root, path);
+        var record = TextSidecar.Read(file);
+        if (PendingOf(file, record) is { } pending)
+        {
+            AtomicFile.Commit(pending, file);
+        }
+
         using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        stream.SetLength(CompleteLinesLength(stream));
-        stream.Position = stream.Length;
-        WriteRows(stream, rows);
+        var committed = record switch
+        {
+            { Length: { } length } => length,
+            null => stream.Length,
+            _ => CompleteLinesLength(stream),
+        };
+        if (stream.Length < committed)
+        {
+            throw Shorter(file, stream.Length, committed);
+        }
+
+        stream.SetLength(committed);
+        stream.Position = committed;
+        if (committed > 0 && !EndsWithNewline(stream))
+        {
+            stream.WriteByte((byte)'\n'); // a file another tool ended without a newline
+        }
+
+        var half = rows.RowCount / 2;
+        WriteRows(stream, rows.Slice(0, half));
+        CrashPoint.Hit(CrashPoint.TextRowsHalfWritten);
+        WriteRows(stream, rows.Slice(half, rows.RowCount - half));
         stream.Flush(flushToDisk: true);
+        CrashPoint.Hit(CrashPoint.TextRowsWritten);
+        new TextSidecar(rows.Schema, stream.Length, null).Write(file);
     }
+
+    /// <summary>Writes the whole table to a synced temporary file, commits it in the sidecar, then renames it into place.</summary>
+    public override void Write(string root, string path, Table table)
+    {
+        var file = FileFor(root, path);
+        var temp = AtomicFile.WriteTemp(file, stream => WriteFile(stream, table));
+        try
+        {
+            new TextSidecar(table.Schema, new FileInfo(temp).Length, Path.GetFileName(temp)).Write(file);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        CrashPoint.Hit(CrashPoint.TextSidecarCommitted);
+        AtomicFile.Commit(temp, file);
+    }
+
+    /// <inheritdoc />
+    protected override bool HasData(string file) => File.Exists(file) || PendingOf(file) is not null;
 
     /// <inheritdoc />
     protected override (Schema Schema, long Rows) InspectFile(string file)
@@ -40,19 +145,41 @@ internal abstract class TextTableCodec : TableCodec
     /// <inheritdoc />
     protected override Table LoadFile(string file)
     {
-        var text = File.ReadAllText(file, Encoding.UTF8);
-        var complete = text.LastIndexOf('\n') + 1;
-        var (names, rows) = ParseRows(text[..complete], file);
-        var declared = ReadSchema(file);
-        var useDeclared = declared is not null && declared.FieldsList.Select(f => f.Name).SequenceEqual(names);
-        var columns = new (string, IArrowArray)[names.Count];
-        for (var c = 0; c < names.Count; c++)
+        var record = TextSidecar.Read(file);
+        var data = PendingOf(file, record) ?? file;
+        var bytes = File.ReadAllBytes(data);
+        var end = bytes.Length;
+        if (record?.Length is { } committed)
         {
-            var cells = rows.Select(r => c < r.Length ? r[c] : null).ToList();
-            var type = useDeclared ? declared!.GetFieldByIndex(c).DataType : TextCells.Infer(cells);
+            if (bytes.Length < committed)
+            {
+                throw Shorter(data, bytes.Length, committed);
+            }
+
+            end = (int)committed;
+        }
+        else if (record is not null && end > 0)
+        {
+            end = System.Array.LastIndexOf(bytes, (byte)'\n', end - 1) + 1; // an older record: a last line without its newline is not committed
+        }
+
+        var (names, rows) = ParseRows(Encoding.UTF8.GetString(bytes, 0, end), file);
+        var columns = new (string, IArrowArray)[record?.Schema.FieldsList.Count ?? names.Count];
+        if (columns.Length == 0)
+        {
+            throw new CorruptDataException($"{file}: no columns found.", file);
+        }
+
+        var index = Declared(record?.Schema, names, file);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var name = record?.Schema.GetFieldByIndex(c).Name ?? names[c];
+            var source = index[c];
+            var cells = rows.Select(r => source >= 0 && source < r.Length ? r[source] : null).ToList();
+            var type = record?.Schema.GetFieldByIndex(c).DataType ?? TextCells.Infer(cells);
             try
             {
-                columns[c] = (names[c], TextCells.Parse(type, cells, names[c]));
+                columns[c] = (name, TextCells.Parse(type, cells, name));
             }
             catch (FormatException e)
             {
@@ -60,7 +187,7 @@ internal abstract class TextTableCodec : TableCodec
             }
         }
 
-        return columns.Length == 0 ? throw new CorruptDataException($"{file}: no columns found.", file) : Table.FromColumns(columns);
+        return Table.FromColumns(columns);
     }
 
     /// <inheritdoc />
@@ -70,23 +197,67 @@ internal abstract class TextTableCodec : TableCodec
         WriteRows(stream, table);
     }
 
-    /// <summary>Writes the file, then its schema beside it (both atomic).</summary>
-    public override void Write(string root, string path, Table table)
-    {
-        base.Write(root, path, table);
-        var file = FileFor(root, path);
-        AtomicFile.Replace(file + SchemaSuffix, stream => JsonSerializer.Serialize(stream,
-            table.Schema.FieldsList.Select(f => new[] { f.Name, TypeName(f.DataType) }).ToArray()));
-    }
-
     /// <summary>Writes what comes before the rows (CSV: the header line).</summary>
     protected abstract void WriteHeader(Stream stream, Schema schema);
 
     /// <summary>Writes one line per row.</summary>
     protected abstract void WriteRows(Stream stream, Table rows);
 
-    /// <summary>Column names and each row's cells (null for null) from complete lines.</summary>
+    /// <summary>Column names and each row's cells (null for null) from the committed text (its last line may lack a newline).</summary>
     protected abstract (IReadOnlyList<string> Names, List<string?[]> Rows) ParseRows(string text, string file);
+
+    /// <summary>
+    /// For each declared column, where the file's cells for it are: CSV must name the declared columns
+    /// in order; JSON lines may leave a column out of every row (all null) but never add one.
+    /// </summary>
+    protected virtual int[] Declared(Schema? declared, IReadOnlyList<string> names, string file)
+    {
+        if (declared is null)
+        {
+            return [.. Enumerable.Range(0, names.Count)];
+        }
+
+        var declaredNames = declared.FieldsList.Select(f => f.Name).ToList();
+        if (!declaredNames.SequenceEqual(names))
+        {
+            throw new CorruptDataException(
+                $"{file}: has columns ({string.Join(", ", names)}) but {TextSidecar.FileOf(file)} declares ({string.Join(", ", declaredNames)}).", file);
+        }
+
+        return [.. Enumerable.Range(0, names.Count)];
+    }
+
+    private IEnumerable<string> Sidecars(string root) =>
+        Directory.EnumerateFiles(root, "*" + Extension + TextSidecar.Suffix, SearchOption.AllDirectories);
+
+    private static string? PendingOf(string file) => PendingOf(file, TryRead(file));
+
+    private static string? PendingOf(string file, TextSidecar? record) =>
+        record?.PendingFile(file) is { } pending && File.Exists(pending) ? pending : null;
+
+    private static TextSidecar? TryRead(string file)
+    {
+        try
+        {
+            return TextSidecar.Read(file);
+        }
+        catch (CorruptDataException)
+        {
+            return null;
+        }
+    }
+
+    private static CorruptDataException Shorter(string file, long length, long committed) => new(
+        $"{file}: holds {length} bytes but {TextSidecar.FileOf(file)} records {committed} committed bytes; the file was cut short by something other than the store.",
+        file);
+
+    private static bool EndsWithNewline(FileStream stream)
+    {
+        var one = new byte[1];
+        stream.Position = stream.Length - 1;
+        stream.ReadExactly(one);
+        return one[0] == (byte)'\n';
+    }
 
     private static long CompleteLinesLength(FileStream stream)
     {
@@ -106,34 +277,4 @@ internal abstract class TextTableCodec : TableCodec
 
         return length;
     }
-
-    private static Schema? ReadSchema(string file)
-    {
-        try
-        {
-            var pairs = JsonSerializer.Deserialize<string[][]>(File.ReadAllText(file + SchemaSuffix));
-            var builder = new Schema.Builder();
-            foreach (var pair in pairs ?? [])
-            {
-                builder.Field(f => f.Name(pair[0]).DataType(TypeFromName(pair[1])).Nullable(true));
-            }
-
-            return builder.Build();
-        }
-        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or IndexOutOfRangeException)
-        {
-            return null; // No usable schema beside the file: infer the types.
-        }
-    }
-
-    private static readonly Dictionary<string, IArrowType> Types = new IArrowType[]
-    {
-        StringType.Default, BooleanType.Default, Int8Type.Default, Int16Type.Default, Int32Type.Default, Int64Type.Default,
-        UInt8Type.Default, UInt16Type.Default, UInt32Type.Default, UInt64Type.Default, FloatType.Default, DoubleType.Default,
-        TableColumn.TimestampType,
-    }.ToDictionary(TypeName);
-
-    private static string TypeName(IArrowType type) => ArrowColumns.Describe(type);
-
-    private static IArrowType TypeFromName(string name) => Types[name];
 }
