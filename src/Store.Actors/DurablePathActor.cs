@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using Store.Core.Storage;
 using static Store.Actors.StoreProtocol;
 
 namespace Store.Actors;
@@ -8,17 +9,27 @@ namespace Store.Actors;
 /// Owns one entry path of a journaled store. A change is applied in memory, journaled as an event,
 /// and acknowledged only once the event is stored. One journal write is in flight at a time; every
 /// change that arrives meanwhile joins the next write (group commit), so many small appends share
-/// one event. A flush writes the files, saves the producer log as a snapshot and deletes the
-/// journaled events it covered. On start the events still in the journal are replayed onto the files.
+/// one event. A flush waits for the journal writes of the changes before it (holding back later
+/// commands), so the files only ever receive journaled changes; it then writes the files, saves the
+/// producer log as a snapshot and deletes the events it covered. On start the events still in the
+/// journal are replayed onto the files. A journal write that fails is answered at once with a
+/// <see cref="JournalException"/>, the entry drops what was not journaled, and the actor stops; the
+/// next command starts a new one, which replays the journal.
 /// </summary>
 internal sealed class DurablePathActor : ReceivePersistentActor
 {
     private readonly PathWork _work;
+    private readonly string _journalName;
 
-    // The next journal write: its events, and the replies (in arrival order) that wait for it.
+    // The next journal write (its events, and the replies in arrival order that wait for it) and the one in flight.
     private List<object> _nextEvents = [];
     private List<(IActorRef Sender, object Reply)> _nextReplies = [];
+    private List<(IActorRef Sender, object Reply)> _writingReplies = [];
     private bool _writing;
+
+    // Flushes waiting for the journal writes before them (null: the actor's own, under memory
+    // pressure). While any waits, commands are stashed, so a flush never writes an unjournaled change.
+    private readonly List<IActorRef?> _flushesWaiting = [];
 
     // Events up to _coveredTo are in the files; those up to _trimmedTo are deleted. Deleting is a
     // database write that competes with appends, so it waits until _trimAfter events are covered
@@ -29,9 +40,10 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     private long _trimmedTo;
     private long _snapshotVersion;
 
-    public DurablePathActor(PathWork work, string persistenceId, TimeSpan passivateAfter, int trimAfter)
+    public DurablePathActor(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter)
     {
         _work = work;
+        _journalName = journalName;
         _trimAfter = Math.Max(1, trimAfter);
         PersistenceId = persistenceId;
 
@@ -46,14 +58,32 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             }
         });
 
-        Command<CommandBatch>(batch => ReplyWhenJournaled(_work.Apply(batch, _nextEvents)));
-        Command<PathCommand>(command => ReplyWhenJournaled(_work.Apply(command, _nextEvents)));
-        Command<FlushPath>(_ => Sender.Tell(FlushAndTrim()));
+        Command<CommandBatch>(batch =>
+        {
+            if (_flushesWaiting.Count > 0)
+            {
+                Stash.Stash();
+                return;
+            }
+
+            ReplyWhenJournaled(_work.Apply(batch, _nextEvents));
+        });
+        Command<PathCommand>(command =>
+        {
+            if (_flushesWaiting.Count > 0)
+            {
+                Stash.Stash();
+                return;
+            }
+
+            ReplyWhenJournaled(_work.Apply(command, _nextEvents));
+        });
+        Command<FlushPath>(_ => RequestFlush(Sender));
         Command<RecoveryProbe>(_ => Sender.Tell(RecoveryProbe.Instance));
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
-        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesSuccess>(_ => CrashPoint.Hit(CrashPoint.JournalTrimmed));
         Command<DeleteMessagesFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
@@ -71,8 +101,37 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     /// <summary>Creates the props, on the store's I/O dispatcher.</summary>
-    public static Props Props(PathWork work, string persistenceId, TimeSpan passivateAfter, int trimAfter) =>
-        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, passivateAfter, trimAfter)).WithDispatcher(StoreActorConfig.IoDispatcher);
+    public static Props Props(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter) =>
+        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, journalName, passivateAfter, trimAfter)).WithDispatcher(StoreActorConfig.IoDispatcher);
+
+    /// <summary>The journal could not store a write: its changes and every later one are answered as failed and dropped. Akka then stops the actor.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Fail(new JournalException(
+            $"'{_work.Path}': the journal {_journalName} could not store the change(s): {cause.GetBaseException().Message}. They were not applied; retry them.",
+            _work.Path, cause));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>The journal refused a write: as <see cref="OnPersistFailure"/>, and the actor stops so that a new one replays the journal.</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        Fail(new JournalException(
+            $"'{_work.Path}': the journal {_journalName} refused the change(s): {cause.GetBaseException().Message}. They were not applied.",
+            _work.Path, cause));
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    /// <summary>The journal could not be replayed onto the files: the coordinator answers this path's commands with the cause. Akka then stops the actor.</summary>
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        var error = new JournalException(
+            $"'{_work.Path}': cannot recover its journaled changes from {_journalName}: {reason.GetBaseException().Message}", _work.Path, reason);
+        _work.Discard();
+        Context.Parent.Tell(new PathFailed(_work.Path, error));
+        base.OnRecoveryFailure(reason, message);
+    }
 
     // A reply waits for the journal write of its own changes, and for the writes before it (a read
     // may have seen changes not yet journaled); with nothing pending it goes at once.
@@ -100,20 +159,72 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         if (events.Count == 0)
         {
             Answer(replies);
+            AfterWrites();
             return;
         }
 
         _writing = true;
+        _writingReplies = replies;
         PersistAsync(events.Count == 1 ? events[0] : new EntryChanges(events), _ =>
         {
             _writing = false;
-            Answer(replies);
-            RelieveMemoryPressure();
+            var written = _writingReplies;
+            _writingReplies = [];
+            Answer(written);
+            if (_work.OverBudget)
+            {
+                // Past the store's limit this path writes its own buffer (its producers wait) and asks the coordinator to flush the others.
+                if (_work.Unflushed > 0 && !_flushesWaiting.Contains(null))
+                {
+                    _flushesWaiting.Add(null);
+                }
+
+                Context.Parent.Tell(MemoryPressure.Instance);
+            }
+
             if (_nextReplies.Count > 0)
             {
                 WriteNext();
             }
+            else
+            {
+                AfterWrites();
+            }
         });
+    }
+
+    private void RequestFlush(IActorRef? sender)
+    {
+        if (!_writing && _nextEvents.Count == 0)
+        {
+            var reply = FlushAndTrim();
+            sender?.Tell(reply);
+            return;
+        }
+
+        _flushesWaiting.Add(sender);
+        if (!_writing)
+        {
+            WriteNext();
+        }
+    }
+
+    // No journal write is in flight: the flushes that waited for them run, and the commands held back meanwhile are taken up.
+    private void AfterWrites()
+    {
+        if (_flushesWaiting.Count == 0)
+        {
+            return;
+        }
+
+        var reply = FlushAndTrim();
+        foreach (var sender in _flushesWaiting)
+        {
+            sender?.Tell(reply);
+        }
+
+        _flushesWaiting.Clear();
+        Stash.UnstashAll();
     }
 
     private static void Answer(List<(IActorRef Sender, object Reply)> replies)
@@ -124,13 +235,14 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         }
     }
 
-    // The files then hold every change applied so far, journaled or still in flight, so the
-    // snapshot and the trim may cover them all (replay skips whatever the files already hold).
+    // Only journaled changes are applied at this point (commands wait while a flush does), so the
+    // snapshot and the trim may cover every event so far.
     private object FlushAndTrim()
     {
         var reply = _work.Flush();
         if (reply is PathFlushed && LastSequenceNr > _coveredTo)
         {
+            CrashPoint.Hit(CrashPoint.JournalFilesFlushed);
             if (_work.Producers.Version != _snapshotVersion)
             {
                 SaveSnapshot(_work.Snapshot());
@@ -148,6 +260,44 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         return reply;
     }
 
+    // Every change not journaled is answered as failed with the error (so no caller waits for its
+    // timeout) and dropped from the entry; commands held back for a flush were never applied.
+    private void Fail(JournalException error)
+    {
+        // The coordinator hears first, so commands sent after a caller learns of the failure go to a new actor.
+        Context.Parent.Tell(new PathFailed(_work.Path, error));
+        foreach (var (sender, reply) in _writingReplies.Concat(_nextReplies))
+        {
+            sender.Tell(AsFailure(reply, error));
+        }
+
+        foreach (var sender in _flushesWaiting)
+        {
+            sender?.Tell(new PathFlushFailed(_work.Path, error));
+        }
+
+        foreach (var held in Stash.ClearStash())
+        {
+            held.Sender.Tell(StoreCoordinator.Refusal(held.Message, error));
+        }
+
+        _writingReplies = [];
+        _nextReplies = [];
+        _nextEvents = [];
+        _flushesWaiting.Clear();
+        _writing = false;
+        _work.Discard();
+    }
+
+    private static object AsFailure(object reply, Exception error) => reply switch
+    {
+        Appended appended => new AppendFailed(error, appended.ProducerId, appended.Sequence),
+        Written => new WriteFailed(error),
+        ReadResult => new ReadFailed(error),
+        BatchReplies batch => new BatchReplies([.. batch.Replies.Select(r => AsFailure(r, error))]),
+        _ => reply, // already a refusal: nothing was applied
+    };
+
     /// <summary>Deletes the covered events a stopping actor has not trimmed yet (best effort: replay skips them anyway).</summary>
     protected override void PostStop()
     {
@@ -157,20 +307,5 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         }
 
         base.PostStop();
-    }
-
-    private void RelieveMemoryPressure()
-    {
-        if (!_work.OverBudget)
-        {
-            return;
-        }
-
-        if (_work.Unflushed > 0)
-        {
-            FlushAndTrim();
-        }
-
-        Context.Parent.Tell(MemoryPressure.Instance);
     }
 }

@@ -45,6 +45,9 @@ internal abstract class EntryOps : IDisposable
     /// <summary>The bytes <paramref name="data"/> takes in memory, for the buffer limit.</summary>
     public abstract long SizeOf(object data);
 
+    /// <summary>Drops the entry's unflushed changes; it reads from its files again.</summary>
+    public abstract void Discard(string path);
+
     /// <summary>Writes the entry's changes to disk.</summary>
     public abstract void Flush(string path);
 

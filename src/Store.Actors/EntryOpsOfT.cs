@@ -28,6 +28,8 @@ internal abstract class EntryOps<TData, TView, TReference>(DataStore<TData, TVie
 
     public override void Flush(string path) => store.Flush(path);
 
+    public override void Discard(string path) => store.Discard(path);
+
     private TView? View(string path, object? view) => view is null ? null : Expect<TView>(path, view, viewName);
 
     // The data as T, or a StoreException naming what was expected and what came.

@@ -145,6 +145,19 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
         }
     }
 
+    /// <summary>
+    /// Drops every change not in the files (the entry, its buffered bytes and its producer log), so
+    /// that what a failed journal write carried never reaches them; a replay of the journal then
+    /// brings back exactly the changes that were journaled.
+    /// </summary>
+    public void Discard()
+    {
+        ops.Discard(Path);
+        budget.Add(-Unflushed);
+        Unflushed = 0;
+        Producers.Clear();
+    }
+
     /// <summary>The producer log as a snapshot.</summary>
     public PathSnapshot Snapshot() => new([.. Producers.Entries]);
 

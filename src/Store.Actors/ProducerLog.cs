@@ -70,6 +70,13 @@ internal sealed class ProducerLog
         }
     }
 
+    /// <summary>Forgets every producer (the entry went back to its files; replaying the journal records them again).</summary>
+    public void Clear()
+    {
+        _producers.Clear();
+        Version++;
+    }
+
     private sealed class Producer
     {
         public long Newest { get; set; } = long.MinValue;

@@ -60,18 +60,61 @@ public static class StoreActorConfig
         return SqliteJournal(Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile));
     }
 
+    /// <summary>
+    /// How errors name the journal: the SQLite file, or the database a connection string names
+    /// (its data source, host or server; never the whole string, which may hold a password).
+    /// </summary>
+    public static string JournalName(ActorStoreOptions options)
+    {
+        if (options.JournalConnectionString is not { } configured)
+        {
+            return Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile);
+        }
+
+        try
+        {
+            var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
+            foreach (var key in new[] { "Data Source", "DataSource", "Filename", "Host", "Server" })
+            {
+                if (builder.TryGetValue(key, out var value) && value is not null)
+                {
+                    return $"{value} ({options.JournalProvider})";
+                }
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not a key=value string: name the provider only.
+        }
+
+        return $"the {options.JournalProvider} journal database";
+    }
+
     /// <summary>The connection string of a SQLite journal in <paramref name="file"/>, created in WAL mode when new.</summary>
+    /// <exception cref="JournalException">The file is a folder, or not a SQLite database, or cannot be opened.</exception>
     public static string SqliteJournal(string file)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var connectionString = $"Data Source={file}";
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+        var full = Path.GetFullPath(file);
+        if (Directory.Exists(full))
         {
+            throw new JournalException($"Journal {full} is a folder; expected a SQLite database file (or none, to create one).", full);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var connectionString = $"Data Source={full}";
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
             connection.Open();
             using var command = connection.CreateCommand();
-            // WAL lets many appends share one sync; it is a property of the file, set once.
-            command.CommandText = "PRAGMA journal_mode=WAL;";
+            // WAL lets many appends share one sync; it is a property of the file, set once. Reading
+            // the schema proves the file is a database before any actor depends on it.
+            command.CommandText = "PRAGMA journal_mode=WAL; SELECT count(*) FROM sqlite_master;";
             command.ExecuteNonQuery();
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new JournalException($"Journal {full} cannot be opened as a SQLite database: {e.Message}", full, e);
         }
 
         return connectionString;

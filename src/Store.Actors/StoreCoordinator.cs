@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Store.Core;
 using Store.Core.Storage;
 using static Store.Actors.StoreProtocol;
@@ -22,6 +23,10 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     private readonly Dictionary<IActorRef, string> _stopping = [];
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
 
+    // Why path actors stopped (a journal failure, a failed recovery), for answering the commands that reached them too late.
+    private readonly Dictionary<IActorRef, Exception> _failures = [];
+    private readonly string _journalName;
+
     // Commands for paths whose actor cannot take them yet (registering, or the old actor still stopping).
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _waiting = new(StringComparer.Ordinal);
     private IActorRef? _registry;
@@ -35,6 +40,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         _options = options;
         _storeId = storeId;
         _budget = budget;
+        _journalName = Durable ? StoreActorConfig.JournalName(options) : "";
         if (Durable)
         {
             Become(Recovering);
@@ -57,6 +63,8 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     /// <inheritdoc />
     protected override void PreStart()
     {
+        // A path actor that stops leaves the commands in its mailbox as dead letters: each is answered with why, never left to time out.
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         if (!Durable)
         {
             return;
@@ -81,10 +89,53 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     }
 
     /// <inheritdoc />
-    protected override void PostStop() => _ops.Dispose();
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _ops.Dispose();
+    }
+
+    // Handled in every state: they answer callers, whatever the coordinator is doing.
+    private void AnswerLostCommands()
+    {
+        Receive<PathFailed>(failed =>
+        {
+            // The actor is stopping: later commands wait for a new one (which recovers) instead of reaching a dead mailbox.
+            _failures[Sender] = failed.Cause;
+            if (_children.TryGetValue(failed.Path, out var child) && child.Equals(Sender))
+            {
+                _children.Remove(failed.Path);
+                _stopping[child] = failed.Path;
+                _waiting.TryAdd(failed.Path, []);
+            }
+        });
+        Receive<DeadLetter>(dead =>
+        {
+            if (!Self.Path.Equals(dead.Recipient.Path.Parent) || dead.Sender.IsNobody() || dead.Sender.Equals(Context.System.DeadLetters))
+            {
+                return;
+            }
+
+            var path = dead.Message switch
+            {
+                PathCommand command => command.Path,
+                CommandBatch batch => batch.Path,
+                _ => null,
+            };
+            if (path is null)
+            {
+                return;
+            }
+
+            var cause = _failures.GetValueOrDefault(dead.Recipient)
+                ?? new StoreException($"'{path}': its actor stopped before taking the command; it was not applied.", path);
+            dead.Sender.Tell(Refusal(dead.Message, cause));
+        });
+    }
 
     private void Recovering()
     {
+        AnswerLostCommands();
         var recovering = 0;
         Receive<PathRegistry.KnownPaths>(known =>
         {
@@ -110,7 +161,12 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         });
         Receive<Terminated>(terminated =>
         {
-            // Its recovery failed (the log says why); the store serves the other paths, and the next command to this one tries again.
+            // Its recovery failed (PathFailed said why); the store serves the other paths, and the next command to this one tries again.
+            if (_stopping.Remove(terminated.ActorRef, out var path))
+            {
+                _waiting.Remove(path);
+            }
+
             Forget(terminated.ActorRef);
 
             if (--recovering == 0)
@@ -129,6 +185,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
 
     private void Serving()
     {
+        AnswerLostCommands();
         Receive<CommandBatch>(batch => Route(batch.Path, batch));
         Receive<PathCommand>(command => Route(command.Path, command));
         Receive<Flush>(_ => FlushAll(Sender));
@@ -245,7 +302,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         }
 
         var props = Durable
-            ? DurablePathActor.Props(work, $"store|{_storeId}|g{_generation}|{path}", _options.PassivateAfter, _options.JournalTrimEvents)
+            ? DurablePathActor.Props(work, $"store|{_storeId}|g{_generation}|{path}", _journalName, _options.PassivateAfter, _options.JournalTrimEvents)
             : PathActor.Props(work, _options.PassivateAfter);
         var child = Context.ActorOf(props, $"{Uri.EscapeDataString(path)}-{++_childNumber}");
         Context.Watch(child);

@@ -105,6 +105,9 @@ public static class StoreProtocol
         public static readonly MemoryPressure Instance = new();
     }
 
+    /// <summary>Path actor to coordinator, before it stops: why, so commands that reach it too late are answered with the cause.</summary>
+    internal sealed record PathFailed(string Path, Exception Cause);
+
     /// <summary>Path actor to coordinator: idle with nothing unflushed, stop me.</summary>
     internal sealed record Passivate(string Path);
 

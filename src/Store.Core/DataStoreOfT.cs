@@ -34,6 +34,13 @@ public abstract class DataStore<TData, TView, TReference> : DataStore
     /// <exception cref="StoreException">The entry could not be flushed.</exception>
     public abstract void Flush(string path);
 
+    /// <summary>
+    /// Drops the entry's changes since its last flush and reads it from the disk again; an entry
+    /// that was never flushed disappears. In memory (<see cref="DiskFormat.None"/>) the entry is removed.
+    /// </summary>
+    /// <exception cref="InvalidPathException">The path breaks the path rules.</exception>
+    public abstract void Discard(string path);
+
     /// <summary>A lazy reference to the entry, or null when there is none.</summary>
     public abstract TReference? Get(string path);
 

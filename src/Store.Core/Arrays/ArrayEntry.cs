@@ -338,6 +338,31 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
         }
     }
 
+    /// <summary>Drops every change the files do not have and reads the entry from them again (none: the entry no longer exists).</summary>
+    public void Discard()
+    {
+        lock (Gate)
+        {
+            _tail.Clear();
+            CloseSource();
+            NeedsRewrite = false;
+            RequestedChunks = null;
+            _persistedBytes = 0;
+            _shape = [];
+            _exists = true;
+            _loaded = false;
+            _version++;
+            try
+            {
+                EnsureLoaded();
+            }
+            catch (CorruptDataException)
+            {
+                // Reported again, naming the file, when the entry is used.
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

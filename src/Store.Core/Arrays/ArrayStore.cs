@@ -137,6 +137,28 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     }
 
     /// <inheritdoc />
+    public override void Discard(string path)
+    {
+        EnsureOpen();
+        if (!_entries.TryGetValue(StorePaths.Validate(path), out var entry))
+        {
+            return;
+        }
+
+        if (_codec is null)
+        {
+            if (_entries.TryRemove(path, out var removed))
+            {
+                removed.Dispose();
+            }
+
+            return;
+        }
+
+        entry.Discard();
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();

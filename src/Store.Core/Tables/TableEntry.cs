@@ -239,6 +239,30 @@ internal sealed class TableEntry
         }
     }
 
+    /// <summary>Drops every change the file does not have and reads the table from it again (none: the table no longer exists).</summary>
+    public void Discard()
+    {
+        lock (Gate)
+        {
+            _schema = null;
+            _persistedRows = 0;
+            _flushed = null;
+            _pending = [];
+            _pendingRows = 0;
+            _needsRewrite = false;
+            _exists = true;
+            _loaded = _codec is null;
+            try
+            {
+                EnsureLoaded();
+            }
+            catch (CorruptDataException)
+            {
+                // Reported again, naming the file, when the table is used.
+            }
+        }
+    }
+
     private long RowCount => (_needsRewrite ? 0 : _persistedRows) + _pendingRows;
 
     /// <summary>The rows not in the file yet (a snapshot: later appends do not change it).</summary>

@@ -101,6 +101,25 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     }
 
     /// <inheritdoc />
+    public override void Discard(string path)
+    {
+        EnsureOpen();
+        if (!_entries.TryGetValue(StorePaths.Validate(path), out var entry))
+        {
+            return;
+        }
+
+        if (_codec is null)
+        {
+            _entries.TryRemove(path, out _);
+
+            return;
+        }
+
+        entry.Discard();
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();
