@@ -1,29 +1,23 @@
-// Appends to a durable actor store until it is killed, printing every acknowledgement:
-//   ACK <kind> <producer> <sequence> <start>   after an append was acknowledged (journaled)
-//   FLUSHING / FLUSHED                        around each flush
-// Usage: Store.Actors.CrashWorker <root> <npy|zarr> <run> <appends-per-flush>
-// Array frames are int64 (1, 4): [run, producer, sequence, start-check]; table rows carry the same keys.
+// Appends to a journaled actor store until it is killed (or has had enough), printing every acknowledgement:
+//   ACK <producer> <sequence> <start> <count>   once an append is acknowledged (journaled)
+//   FLUSHING / FLUSHED                          around each flush
+//   DONE                                        after <max-acks> acknowledgements; the store then closes cleanly
+// Usage: Store.Actors.CrashWorker <root> <format> <run> <appends-per-flush> <max-acks>   (formats: CrashFormat.All)
+// Four producers append batches of 1-3 array rows or 1-5 table rows. Array rows are int64 [run, producer, sequence, part];
+// table rows have the columns run (int64), producer (utf8), sequence (int64), part (int32).
+// STORE_CRASH_POINT=<point>[#n] makes the process kill itself at the n-th hit of a named step (see Store.Core.Storage.CrashPoint).
 using Apache.Arrow;
 using Store.Actors;
-using Store.Core;
+using Store.Actors.CrashWorker;
 using Store.Core.Arrays;
+using Store.Core.Tables;
 using Table = Store.Core.Tables.Table;
 
-var root = args[0];
-var format = args[1] == "zarr" ? DiskFormat.Zarr : DiskFormat.Npy;
-var run = long.Parse(args[2]);
-var appendsPerFlush = int.Parse(args[3]);
+var (root, format, run, appendsPerFlush, maxAcks) = (args[0], args[1], long.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
 var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
 var gate = new object();
-
-await using var arrays = ArrayActorStore.Open(new ActorStoreOptions
-{
-    Root = Path.Combine(root, "arrays"), DiskFormat = format, Durability = Durability.Journal,
-});
-await using var tables = TableActorStore.Open(new ActorStoreOptions
-{
-    Root = Path.Combine(root, "tables"), DiskFormat = DiskFormat.Parquet, Durability = Durability.Journal,
-});
+var acks = 0;
+var done = new CancellationTokenSource();
 
 void Say(string line)
 {
@@ -33,26 +27,55 @@ void Say(string line)
     }
 }
 
+var options = CrashFormat.Options(root, format);
+await using ActorStore store = CrashFormat.IsArray(format) ? ArrayActorStore.Open(options) : TableActorStore.Open(options);
+
+Task<Store.Core.IndexRange> Append(int producer, long sequence)
+{
+    var id = $"r{run}p{producer}";
+    if (store is ArrayActorStore arrays)
+    {
+        var rows = 1 + (int)(sequence % 3);
+        var values = new long[rows * 4];
+        for (var part = 0; part < rows; part++)
+        {
+            values[part * 4] = run;
+            values[(part * 4) + 1] = producer;
+            values[(part * 4) + 2] = sequence;
+            values[(part * 4) + 3] = part;
+        }
+
+        return arrays.AppendAsync(CrashFormat.Entry, NdArray.From(values, rows, 4), id, sequence);
+    }
+
+    var count = 1 + (int)(sequence % 5);
+    var table = Table.FromColumns(
+        ("run", TableColumn.Of<long>([.. Enumerable.Repeat<long?>(run, count)])),
+        ("producer", TableColumn.Of([.. Enumerable.Repeat<string?>(id, count)])),
+        ("sequence", TableColumn.Of<long>([.. Enumerable.Repeat<long?>(sequence, count)])),
+        ("part", TableColumn.Of<int>([.. Enumerable.Range(0, count).Select(p => (int?)p)])));
+    return ((TableActorStore)store).AppendAsync(CrashFormat.Entry, table, id, sequence);
+}
+
 var producers = Enumerable.Range(0, 4).Select(producer => Task.Run(async () =>
 {
-    var id = $"run{run}-p{producer}";
-    for (long sequence = 0; ; sequence++)
+    for (long sequence = 0; !done.IsCancellationRequested; sequence++)
     {
-        var frame = NdArray.From(new[] { run, producer, sequence, run * 1_000_000 + sequence }, 1, 4);
-        var range = await arrays.AppendAsync("frames", frame, id, sequence);
-        Say($"ACK array {id} {sequence} {range.Start}");
-        var row = Table.FromColumns(
-            ("producer", new StringArray.Builder().Append(id).Build()),
-            ("sequence", new Int64Array.Builder().Append(sequence).Build()));
-        var rows = await tables.AppendAsync("events", row, id, sequence);
-        Say($"ACK table {id} {sequence} {rows.Start}");
+        var range = await Append(producer, sequence);
+        Say($"ACK r{run}p{producer} {sequence} {range.Start} {range.Count}");
+        if (Interlocked.Increment(ref acks) >= maxAcks)
+        {
+            done.Cancel();
+        }
+
         if (producer == 0 && sequence % appendsPerFlush == appendsPerFlush - 1)
         {
             Say("FLUSHING");
-            await Task.WhenAll(arrays.FlushAsync(), tables.FlushAsync());
+            await store.FlushAsync();
             Say("FLUSHED");
         }
     }
 })).ToArray();
 
 await Task.WhenAll(producers);
+Say("DONE");

@@ -87,6 +87,7 @@ internal sealed class NpyCodec : ArrayCodec
         entry.CopyBufferTo(stream);
         stream.SetLength(stream.Position);
         stream.Flush(flushToDisk: true);
+        CrashPoint.Hit(CrashPoint.NpyRowsWritten);
 
         stream.Position = 0;
         stream.Write(newHeader);

@@ -59,6 +59,7 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         if (File.Exists(file))
         {
             AtomicFile.Replace(file, stream => stream.Write(bytes));
+            CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
             return;
         }
 
@@ -72,6 +73,7 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         using var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         output.Write(bytes);
         output.Flush(flushToDisk: true);
+        CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
     }
 
     /// <summary>A shard: its inner chunks encoded one after another, then the (offset, length) index and its crc32c.</summary>

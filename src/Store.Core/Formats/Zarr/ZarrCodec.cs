@@ -148,7 +148,9 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
         Directory.CreateDirectory(folder);
         var writer = new ZarrChunkWriter(folder, metadata, entry);
         writer.WriteFrom(firstRow);
+        CrashPoint.Hit(CrashPoint.ZarrChunksWritten);
         AtomicFile.Replace(Path.Combine(folder, metadata.FileName), stream => stream.Write(metadata.ToJson()));
+        CrashPoint.Hit(CrashPoint.ZarrMetadataWritten);
         EnsureGroups(root, folder, metadata.Version);
         entry.CompleteFlush();
     }
