@@ -170,7 +170,7 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <paramref name="chunkSize"/> at a time, each block only when it is reached. The default block
     /// is one chunk of a flushed Zarr array (so blocks are chunk-aligned), else 1000 rows.
     /// </summary>
-    /// <exception cref="ShapeException">The view drops axis 0, or an element is out of bounds.</exception>
+    /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
     public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
         Existing(path)?.Iter(elements, view, chunkSize) ?? [];
 
