@@ -61,6 +61,8 @@ public class ActorStoreOptionsValidationTests : IDisposable
             "Zarr CompressionLevel 50" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { CompressionLevel = 50 } }, "Zarr.CompressionLevel is 50"),
             "Zarr TargetChunkBytes 0" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { TargetChunkBytes = 0 } }, "Zarr.TargetChunkBytes is 0"),
             "Zarr ChunkShape 0" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { ChunkShape = [0, 3] } }, "Zarr.ChunkShape is (0, 3)"),
+            "Zarr ChunkShape past one buffer" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { ChunkShape = [int.MaxValue, int.MaxValue] } }, "Zarr.ChunkShape is (2147483647, 2147483647)"),
+            "Zarr shard past one buffer" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { ChunkShape = [1 << 20, 3], ChunksPerShard = 1024 } }, "Zarr.ChunksPerShard is 1024"),
             "Zarr ChunksPerShard 0" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { ChunksPerShard = 0 } }, "Zarr.ChunksPerShard is 0"),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
         };
@@ -78,7 +80,7 @@ public class ActorStoreOptionsValidationTests : IDisposable
         "JournalProvider empty", "JournalProvider null", "JournalConnectionString blank",
         "Root null", "Root empty with a disk format", "Root with NUL",
         "Zarr Version 4", "Zarr Compressor 9", "Zarr Zlib in v3", "Zarr CompressionLevel 50", "Zarr TargetChunkBytes 0",
-        "Zarr ChunkShape 0", "Zarr ChunksPerShard 0",
+        "Zarr ChunkShape 0", "Zarr ChunkShape past one buffer", "Zarr shard past one buffer", "Zarr ChunksPerShard 0",
     };
 
     // Opens the store and uses it (append, read, flush): a bad option must be refused by then, not hang.

@@ -128,6 +128,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             EnsureLoaded();
             if (!_exists)
             {
+                _codec?.CheckLayout(Path, data.DType, [.. data.Shape], null);
                 Replace(data);
                 return new IndexRange(0, data.Shape[0]);
             }
@@ -175,6 +176,13 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
         {
             if (view is null)
             {
+                // A replaced entry may keep the layout of its flushed file, which the flush decides;
+                // a new entry and asked-for chunks get a layout known now.
+                if (chunks is not null || !_exists)
+                {
+                    _codec?.CheckLayout(Path, data.DType, [.. data.Shape], chunks);
+                }
+
                 Replace(data);
                 RequestedChunks = chunks;
                 return;

@@ -113,6 +113,20 @@ public sealed record ZarrOptions
         {
             problems.Add($"{name}.ChunkShape is ({string.Join(", ", chunks)}); expected every length at least 1.");
         }
+        else if (ChunkShape is { } shape)
+        {
+            // Chunks and shards are built in one buffer each; with one-byte items at the least, the
+            // element counts bound what any dtype needs (the dtype is checked when an array is created).
+            var layout = ZarrMetadata.Layout(shape, ChunksPerShard is > 1 && Version == 3 ? ChunksPerShard.Value : 1, 1);
+            if (layout.ChunkBytes < 0)
+            {
+                problems.Add($"{name}.ChunkShape is ({string.Join(", ", shape)}); a chunk of it holds more than {Array.MaxLength} elements, more than one chunk buffer holds; expected smaller chunks.");
+            }
+            else if (ChunksPerShard is > 1 && Version == 3 && !layout.ShardFits)
+            {
+                problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; with ChunkShape ({string.Join(", ", shape)}) a shard holds {layout.ShardRows} rows and {layout.ShardBytes} bytes or more; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.");
+            }
+        }
 
         if (problems.Count > 0)
         {
