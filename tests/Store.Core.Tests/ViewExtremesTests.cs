@@ -157,4 +157,23 @@ public class ViewExtremesTests : IDisposable
         store.Write("a6", NdArray.From(new long[] { 500, 500 }, 1, 2), ArrayView.Parse("::-9223372036854775808"));
         Assert.Equal([100L, 100, 1, -1, 2, -2, 3, -3, 4, -4, 500, 500], store.Read("a6")!.ToArray<long>());
     }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1 << 30)]
+    [InlineData(65_536)]
+    public void ByAxis_AxisNumberBeyondAnyArray_ThrowsShapeException(int axis)
+    {
+        var error = Assert.Throws<ShapeException>(() => ArrayView.ByAxis(new Dictionary<int, AxisSelector> { [axis] = AxisSelector.At(0) }));
+        Assert.Contains(axis.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Fact]
+    public void ByAxis_HighestAxisAccepted_IsRefusedOnlyAgainstTheArray()
+    {
+        var view = ArrayView.ByAxis(new Dictionary<int, AxisSelector> { [65_535] = AxisSelector.At(0) });
+        Assert.Equal(65_536, view.Axes.Length);
+        using var store = StoreOfRows();
+        Assert.Throws<ShapeException>(() => store.Read("a6", view));
+    }
 }
