@@ -130,6 +130,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// </summary>
     private protected static (EntryOps Ops, ActorSystem System, bool OwnsSystem) Start(StoreKind kind, ActorSystem? system, ActorStoreOptions options)
     {
+        ActorStoreOptionsValidator.Validate(options, kind);
         var ops = EntryOps.Open(kind, options);
         if (system is not null)
         {

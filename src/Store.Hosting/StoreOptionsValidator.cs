@@ -5,11 +5,14 @@ using Store.Core.Formats.Zarr;
 
 namespace Store.Hosting;
 
-/// <summary>Checks <see cref="StoreOptions"/> when the host starts; every problem is named with its key, what is allowed and what was found.</summary>
+/// <summary>
+/// Checks <see cref="StoreOptions"/> when the host starts; every problem is named with its key, what is allowed and what was found.
+/// The options the host maps to <see cref="ActorStoreOptions"/> follow <see cref="ActorStoreOptionsValidator"/>'s rules.
+/// </summary>
 public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 {
-    private static readonly DiskFormat[] ArrayFormats = [DiskFormat.None, DiskFormat.Npy, DiskFormat.Npz, DiskFormat.Zarr];
-    private static readonly DiskFormat[] TableFormats = [DiskFormat.None, DiskFormat.Parquet, DiskFormat.Csv, DiskFormat.Ipc, DiskFormat.Json];
+    private static readonly IReadOnlyList<DiskFormat> ArrayFormats = ActorStoreOptionsValidator.FormatsOf(StoreKind.Array);
+    private static readonly IReadOnlyList<DiskFormat> TableFormats = ActorStoreOptionsValidator.FormatsOf(StoreKind.Table);
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, StoreOptions options)
@@ -20,8 +23,12 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
         {
             problems.Add($"{key}:Root must name the folder the store writes under; it is empty.");
         }
+        else if (options.Root.Contains('\0'))
+        {
+            problems.Add($"{key}:Root must be a folder path; found one with a NUL character.");
+        }
 
-        if (options.Mode is not ("r" or "r+" or "a" or "w" or "w-"))
+        if (!ActorStoreOptionsValidator.IsMode(options.Mode))
         {
             problems.Add($"{key}:Mode must be one of r, r+, a, w, w-; found '{options.Mode}'.");
         }
@@ -45,9 +52,28 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             problems.Add($"{key}:ZarrCodec Zlib exists in Zarr version 2 only; use Gzip or Zstd with ZarrVersion 3.");
         }
 
-        if (options.Durability == Durability.Journal && options.ArrayFormat == DiskFormat.None && options.TableFormat == DiskFormat.None)
+        if (!Enum.IsDefined(options.ZarrCodec))
+        {
+            problems.Add($"{key}:ZarrCodec must be one of None, Gzip, Zlib, Zstd; found {options.ZarrCodec}.");
+        }
+
+        if (!Enum.IsDefined(options.Durability))
+        {
+            problems.Add($"{key}:Durability must be None or Journal; found {options.Durability}.");
+        }
+        else if (options.Durability == Durability.Journal && options.ArrayFormat == DiskFormat.None && options.TableFormat == DiskFormat.None)
         {
             problems.Add($"{key}:Durability Journal needs a disk format to recover into; ArrayFormat and TableFormat are both None.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.JournalProvider))
+        {
+            problems.Add($"{key}:JournalProvider must name a linq2db provider such as SQLite.MS; found {Show(options.JournalProvider)}.");
+        }
+
+        if (options.JournalConnectionString is { } connection && string.IsNullOrWhiteSpace(connection))
+        {
+            problems.Add($"{key}:JournalConnectionString must be a connection string, or absent for the SQLite file under the root; found {Show(connection)}.");
         }
 
         if (options.MaxBufferedBytes <= 0)
@@ -55,16 +81,25 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             problems.Add($"{key}:MaxBufferedBytes must be positive; found {options.MaxBufferedBytes}.");
         }
 
-        if (options.FlushInterval <= TimeSpan.Zero)
+        if (!ActorStoreOptionsValidator.IsTimeout(options.FlushInterval))
         {
-            problems.Add($"{key}:FlushInterval must be positive (for example 00:00:30); found {options.FlushInterval}.");
+            problems.Add($"{key}:FlushInterval must be positive (for example 00:00:30) and at most {ActorStoreOptionsValidator.MaxTimeout}; found {options.FlushInterval}.");
         }
 
-        if (options.ActorConfigFile is { } file && !File.Exists(file))
+        if (options.ActorConfigFile is { } file)
         {
-            problems.Add($"{key}:ActorConfigFile '{file}' does not exist (resolved to '{Path.GetFullPath(file)}').");
+            if (string.IsNullOrWhiteSpace(file) || file.Contains('\0'))
+            {
+                problems.Add($"{key}:ActorConfigFile must name a HOCON file, or be absent; found {Show(file.Replace("\0", "\\0", StringComparison.Ordinal))}.");
+            }
+            else if (!File.Exists(file))
+            {
+                problems.Add($"{key}:ActorConfigFile '{file}' does not exist (resolved to '{Path.GetFullPath(file)}').");
+            }
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
+
+    private static string Show(string? value) => value is null ? "null" : $"'{value}'";
 }

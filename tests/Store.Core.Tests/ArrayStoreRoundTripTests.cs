@@ -175,6 +175,18 @@ public class ArrayStoreRoundTripTests : IDisposable
         Assert.Empty(store.Iter("missing"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void Iter_ChunkSizeBelowOne_ThrowsShapeException(int chunkSize)
+    {
+        using var store = ArrayStore.InMemory();
+        store.Write("x", NdArray.From(Enumerable.Range(0, 40).ToArray(), 10, 4));
+        var error = Assert.Throws<ShapeException>(() => store.Iter("x", chunkSize: chunkSize).ToList());
+        Assert.Contains($"chunk size {chunkSize}", error.Message);
+    }
+
     [Fact]
     public void Iter_ViewDroppingAxis0_Throws()
     {

@@ -124,6 +124,26 @@ public class TableStoreTests : IDisposable
         Assert.Null(store.Get("missing"));
     }
 
+    [Theory]
+    [InlineData(long.MaxValue, null)]
+    [InlineData(null, long.MaxValue)]
+    [InlineData(long.MinValue, 2L)]
+    [InlineData(2L, long.MinValue)]
+    [InlineData(long.MaxValue, long.MaxValue)]
+    [InlineData(11L, 11L)]
+    [InlineData(3L, 2L)]
+    public void ReadAndWriteWithView_RowsOutsideTheTable_ThrowSchemaException(long? start, long? stop)
+    {
+        using var store = TableStore.InMemory();
+        store.Append("t", TestTables.AllTypes(0, 5));
+        store.Append("t", TestTables.AllTypes(5, 5));
+        var view = new TableView(start, stop);
+        Assert.Throws<SchemaException>(() => store.Read("t", view));
+        Assert.Throws<SchemaException>(() => store.Get("t")!.Read(view));
+        Assert.Throws<SchemaException>(() => store.Write("t", TestTables.AllTypes(0, 1), view));
+        Assert.Equal(10, store.Read("t")!.RowCount);
+    }
+
     [Fact]
     public async Task Flush_Parquet_AddsOneRowGroupPerFlushAndKeepsEarlierRows()
     {

@@ -70,4 +70,33 @@ public class TableTests
         Assert.Same(second.Batches[0], first.Concat(second).Where([false, false, false, true, true]).Batches.Single());
         Assert.Equal(0, first.Where([false, false, false]).RowCount);
     }
+
+    [Theory]
+    [InlineData(long.MaxValue, 10)]
+    [InlineData(2, long.MaxValue)]
+    [InlineData(long.MaxValue, long.MaxValue)]
+    [InlineData(long.MinValue, 1)]
+    [InlineData(-1, 1)]
+    [InlineData(0, -1)]
+    [InlineData(0, long.MinValue)]
+    [InlineData(6, 0)]
+    [InlineData(4, 2)]
+    public void Slice_RangeOutsideTheTable_ThrowsSchemaException(long start, long count)
+    {
+        var table = Table.FromColumns(("x", TableColumn.Of<long>([0L, 1, 2]))).Concat(Table.FromColumns(("x", TableColumn.Of<long>([3L, 4]))));
+        var error = Assert.Throws<SchemaException>(() => table.Slice(start, count));
+        Assert.Contains("5 rows", error.Message);
+        Assert.Contains(start.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Theory]
+    [InlineData(5, 0, new long[0])]
+    [InlineData(0, 0, new long[0])]
+    [InlineData(0, 5, new long[] { 0, 1, 2, 3, 4 })]
+    [InlineData(4, 1, new long[] { 4 })]
+    public void Slice_RangeUpToTheEnd_HasItsRows(long start, long count, long[] rows)
+    {
+        var table = Table.FromColumns(("x", TableColumn.Of<long>([0L, 1, 2]))).Concat(Table.FromColumns(("x", TableColumn.Of<long>([3L, 4]))));
+        Assert.Equal(rows, table.Slice(start, count).Values<long>("x").Select(v => v!.Value));
+    }
 }

@@ -128,6 +128,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             EnsureLoaded();
             if (!_exists)
             {
+                _codec?.CheckLayout(Path, data.DType, [.. data.Shape], null);
                 Replace(data);
                 return new IndexRange(0, data.Shape[0]);
             }
@@ -145,8 +146,21 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             }
 
             var start = _shape[0];
-            // Row bytes times rows is bytes actually held, so only the row count itself can overflow.
-            var rows = checked(start + data.Shape[0]);
+            if (data.Shape[0] > long.MaxValue - start)
+            {
+                throw new ShapeException($"Cannot append {data.Shape[0]} rows to '{Path}', which has {start}: the row count would pass {long.MaxValue}.", Path);
+            }
+
+            var rows = start + data.Shape[0];
+            if (data.Bytes.Length == 0)
+            {
+                // Rows that hold bytes are bounded by the bytes held; empty ones (a 0 in shape[1..])
+                // are not, so the grown shape is checked against numpy's size rule.
+                var grown = (long[])_shape.Clone();
+                grown[0] = rows;
+                Shapes.ByteLength(grown, _dtype, Path);
+            }
+
             _tail.Append(data.Bytes);
             _shape[0] = rows;
             return new IndexRange(start, data.Shape[0]);
@@ -162,6 +176,13 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
         {
             if (view is null)
             {
+                // A replaced entry may keep the layout of its flushed file, which the flush decides;
+                // a new entry and asked-for chunks get a layout known now.
+                if (chunks is not null || !_exists)
+                {
+                    _codec?.CheckLayout(Path, data.DType, [.. data.Shape], chunks);
+                }
+
                 Replace(data);
                 RequestedChunks = chunks;
                 return;
@@ -208,7 +229,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
     {
         if (chunkSize < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "Iter needs a chunk size of at least 1.");
+            throw new ShapeException($"Iter over '{Path}' with chunk size {chunkSize}: expected at least 1.", Path);
         }
 
         ResolvedView resolved;

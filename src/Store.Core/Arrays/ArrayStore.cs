@@ -82,13 +82,22 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// Creates or replaces the entry, chunked as <paramref name="chunks"/> (one length per axis) in
     /// chunked formats (Zarr) instead of the store's default; other formats ignore the chunks.
     /// </summary>
-    /// <exception cref="ShapeException">A chunk shape without one positive length per axis of the data.</exception>
+    /// <exception cref="ShapeException">
+    /// A chunk shape without one positive length per axis of the data, or whose chunk holds more
+    /// bytes than one chunk buffer (<see cref="Array.MaxLength"/>).
+    /// </exception>
     public void Write(string path, NdArray data, int[] chunks)
     {
         EnsureWritable("write", path);
         if (chunks.Length != data.Rank || chunks.Any(c => c < 1))
         {
             throw new ShapeException($"Chunk shape ({string.Join(", ", chunks)}) for '{path}' needs one positive length per axis of {Shapes.Format(data.Shape.AsSpan())}.", path);
+        }
+
+        if (Shapes.ChunkBytes(chunks, data.DType.ItemSize()) < 0)
+        {
+            throw new ShapeException(
+                $"Chunk shape ({string.Join(", ", chunks)}) for '{path}' holds more than {Array.MaxLength} bytes of {data.DType.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
         }
 
         EntryFor(path).Write(data, null, chunks);
@@ -192,7 +201,7 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <paramref name="chunkSize"/> at a time, each block only when it is reached. The default block
     /// is one chunk of a flushed Zarr array (so blocks are chunk-aligned), else 1000 rows.
     /// </summary>
-    /// <exception cref="ShapeException">The view drops axis 0, or an element is out of bounds.</exception>
+    /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
     public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
         Existing(path)?.Iter(elements, view, chunkSize) ?? [];
 

@@ -10,6 +10,9 @@ namespace Store.Core.Arrays;
 /// </summary>
 public sealed class ArrayView
 {
+    // ByAxis refuses axis numbers from here on; no array has that many axes.
+    private const int MaxAxes = 65_536;
+
     private ArrayView(ImmutableArray<AxisSelector> axes)
     {
         Axes = axes;
@@ -25,7 +28,10 @@ public sealed class ArrayView
     public static ArrayView Rows(long start, long stop) => Of(AxisSelector.Range(start, stop));
 
     /// <summary>The seed's axis-keyed form: selectors keyed by axis number; other axes whole.</summary>
-    /// <exception cref="ShapeException">A negative axis number.</exception>
+    /// <exception cref="ShapeException">
+    /// A negative axis number, or one of 65,536 or more (the view holds a selector for every axis up
+    /// to the highest, so an absurd number would allocate gigabytes before any array refused it).
+    /// </exception>
     public static ArrayView ByAxis(IReadOnlyDictionary<int, AxisSelector> axes)
     {
         if (axes.Count == 0)
@@ -36,6 +42,11 @@ public sealed class ArrayView
         if (axes.Keys.Min() < 0)
         {
             throw new ShapeException($"View axis {axes.Keys.Min()} is negative; axes are numbered from 0.");
+        }
+
+        if (axes.Keys.Max() >= MaxAxes)
+        {
+            throw new ShapeException($"View axis {axes.Keys.Max()} is beyond any array; expected at most {MaxAxes - 1}.");
         }
 
         var selectors = new AxisSelector[axes.Keys.Max() + 1];

@@ -144,6 +144,11 @@ public sealed class NdArray
 
     private static long CheckedByteLength(ReadOnlySpan<long> shape, DType dtype)
     {
+        if (!Enum.IsDefined(dtype))
+        {
+            throw new ShapeException($"DType {dtype} is not a dtype; expected one of {string.Join(", ", DTypes.All.Select(d => d.Name()))}.");
+        }
+
         var byteLength = Shapes.ByteLength(shape, dtype);
         if (byteLength > Array.MaxLength)
         {

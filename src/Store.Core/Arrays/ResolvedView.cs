@@ -153,18 +153,21 @@ internal sealed class ResolvedView
             throw new ShapeException($"Slice {slice} on axis {axis} has step 0.", path);
         }
 
+        // numpy's rules (PySlice_AdjustIndices). Clamped bounds lie in [-1, size], so their
+        // difference cannot overflow; the count is (distance - 1) / |step| + 1, divided without
+        // negating the step (-long.MinValue does not exist) or adding it to anything.
         long start, stop, count;
         if (step > 0)
         {
             start = Clamp(slice.Start ?? 0, size, 0, size);
             stop = Clamp(slice.Stop ?? size, size, 0, size);
-            count = stop > start ? (stop - start + step - 1) / step : 0;
+            count = stop > start ? ((stop - start - 1) / step) + 1 : 0;
         }
         else
         {
             start = slice.Start is { } s ? Clamp(s, size, -1, size - 1) : size - 1;
             stop = slice.Stop is { } e ? Clamp(e, size, -1, size - 1) : -1;
-            count = start > stop ? (start - stop - 1) / -step + 1 : 0;
+            count = start > stop ? 1 - ((start - stop - 1) / step) : 0;
         }
 
         return new AxisPick(start, step, count, null, Drop: false);

@@ -5,43 +5,56 @@ namespace Store.Core.Arrays;
 /// <summary>Shape arithmetic shared by arrays, entries and codecs, with overflow checks.</summary>
 internal static class Shapes
 {
-    /// <summary>Elements in a shape; throws <see cref="ShapeException"/> on a negative size or overflow.</summary>
+    /// <summary>
+    /// Elements in a shape; throws <see cref="ShapeException"/> on a negative size or when the
+    /// non-zero dimensions multiply past 64 bits. As in numpy, that holds even when another
+    /// dimension is 0: <c>(0, 2^63 - 1, 2)</c> is refused rather than counted as empty.
+    /// </summary>
     public static long ElementCount(ReadOnlySpan<long> shape, string? path = null)
     {
-        long count = 1;
-        foreach (var dim in shape)
-        {
-            if (dim < 0)
-            {
-                throw new ShapeException($"Shape {Format(shape)} has a negative dimension.", path);
-            }
-
-            try
-            {
-                count = checked(count * dim);
-            }
-            catch (OverflowException)
-            {
-                throw new ShapeException($"Shape {Format(shape)} has more elements than a 64-bit count holds.", path);
-            }
-        }
-
-        return count;
+        var (product, empty) = NonZeroProduct(shape, path);
+        return empty ? 0 : product;
     }
 
-    /// <summary>Bytes a C-order array of this shape occupies; throws on overflow.</summary>
+    /// <summary>
+    /// Bytes a C-order array of this shape occupies; throws <see cref="ShapeException"/> when the
+    /// non-zero dimensions times the item size do not fit 64 bits (numpy's "array is too big").
+    /// </summary>
     public static long ByteLength(ReadOnlySpan<long> shape, DType dtype, string? path = null)
     {
-        var count = ElementCount(shape, path);
+        var (product, empty) = NonZeroProduct(shape, path);
+        long bytes;
         try
         {
-            return checked(count * dtype.ItemSize());
+            bytes = checked(product * dtype.ItemSize());
         }
         catch (OverflowException)
         {
             throw new ShapeException(
                 $"Shape {Format(shape)} of {dtype.Name()} needs more bytes than a 64-bit size holds.", path);
         }
+
+        return empty ? 0 : bytes;
+    }
+
+    /// <summary>
+    /// Bytes of one chunk of shape <paramref name="chunk"/> with items of <paramref name="itemSize"/>
+    /// bytes, or -1 when that is more than one buffer (<see cref="Array.MaxLength"/> bytes) holds.
+    /// </summary>
+    public static long ChunkBytes(ReadOnlySpan<int> chunk, int itemSize)
+    {
+        long bytes = itemSize;
+        foreach (var length in chunk)
+        {
+            // Both factors stay below 2^31, so the product cannot overflow before the check.
+            bytes *= Math.Max(length, 0);
+            if (bytes > Array.MaxLength)
+            {
+                return -1;
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>Bytes of one row along axis 0 (the product of <c>shape[1..]</c> times the item size).</summary>
@@ -68,6 +81,37 @@ internal static class Shapes
         }
 
         return text.Append(')').ToString();
+    }
+
+    // The product of the non-zero dimensions, and whether some dimension is 0.
+    private static (long Product, bool Empty) NonZeroProduct(ReadOnlySpan<long> shape, string? path)
+    {
+        long product = 1;
+        var empty = false;
+        foreach (var dim in shape)
+        {
+            if (dim < 0)
+            {
+                throw new ShapeException($"Shape {Format(shape)} has a negative dimension.", path);
+            }
+
+            if (dim == 0)
+            {
+                empty = true;
+                continue;
+            }
+
+            try
+            {
+                product = checked(product * dim);
+            }
+            catch (OverflowException)
+            {
+                throw new ShapeException($"Shape {Format(shape)} has more elements than a 64-bit count holds.", path);
+            }
+        }
+
+        return (product, empty);
     }
 
     /// <summary>C-order strides in elements for each axis.</summary>

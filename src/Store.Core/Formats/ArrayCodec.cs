@@ -31,6 +31,16 @@ internal abstract class ArrayCodec
         return new ZarrCodec(options);
     }
 
+    /// <summary>
+    /// Refuses, when a new entry is created (or one is given its own chunks), a layout this format
+    /// could not write, so the error comes from the write that asked for it rather than from a later
+    /// flush. Formats without chunks accept everything.
+    /// </summary>
+    /// <exception cref="ShapeException">The layout the entry would get does not fit the data or the format's buffers.</exception>
+    public virtual void CheckLayout(string path, DType dtype, long[] shape, int[]? chunks)
+    {
+    }
+
     /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
     public abstract IReadOnlyList<string> Discover(string root);
 

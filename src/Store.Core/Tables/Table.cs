@@ -110,9 +110,10 @@ public sealed class Table
     /// <exception cref="SchemaException">The range lies outside the table.</exception>
     public Table Slice(long start, long count)
     {
-        if (start < 0 || count < 0 || start + count > RowCount)
+        // Compared without computing start + count, which can overflow.
+        if (start < 0 || count < 0 || start > RowCount || count > RowCount - start)
         {
-            throw new SchemaException($"Rows [{start}, {start + count}) lie outside a table of {RowCount} rows.");
+            throw new SchemaException($"Rows [{start}, {(Int128)start + count}) lie outside a table of {RowCount} rows.");
         }
 
         var slices = new List<RecordBatch>();

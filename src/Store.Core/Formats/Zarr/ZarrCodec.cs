@@ -34,6 +34,10 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
             .ToList();
 
     /// <inheritdoc />
+    public override void CheckLayout(string path, DType dtype, long[] shape, int[]? chunks) =>
+        ZarrMetadata.Create(options, dtype, shape, chunks, path);
+
+    /// <inheritdoc />
     public override ArraySource? Open(string root, string path)
     {
         var folder = StorePaths.FileFor(root, path, "");
@@ -141,7 +145,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
                 Directory.Delete(folder, recursive: true);
             }
 
-            metadata = ZarrMetadata.Create(options, dtype, shape, entry.RequestedChunks);
+            metadata = ZarrMetadata.Create(options, dtype, shape, entry.RequestedChunks, entry.Path);
             firstRow = 0;
         }
 

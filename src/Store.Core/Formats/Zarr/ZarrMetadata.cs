@@ -76,12 +76,36 @@ internal sealed record ZarrMetadata
     }
 
     /// <summary>The metadata of a new array with the given layout.</summary>
-    public static ZarrMetadata Create(ZarrOptions options, DType dtype, long[] shape, int[]? chunks)
+    /// <param name="options">The store's Zarr options.</param>
+    /// <param name="dtype">The array's dtype.</param>
+    /// <param name="shape">The array's shape.</param>
+    /// <param name="chunks">The chunk shape asked for this array, or null for the options' (or the default).</param>
+    /// <param name="path">The entry path, for messages.</param>
+    /// <exception cref="ShapeException">
+    /// A chunk shape without one length per axis, or a chunk or shard larger than one buffer holds
+    /// (<see cref="Array.MaxLength"/> bytes; a shard also at most <see cref="int.MaxValue"/> rows).
+    /// </exception>
+    public static ZarrMetadata Create(ZarrOptions options, DType dtype, long[] shape, int[]? chunks, string? path = null)
     {
         var chunkShape = chunks ?? options.ChunkShape ?? DefaultChunks(dtype, shape, options.TargetChunkBytes);
+        var named = path is null ? "" : $" for '{path}'";
         if (chunkShape.Length != shape.Length)
         {
-            throw new ShapeException($"A chunk shape ({string.Join(", ", chunkShape)}) needs one length per axis of shape {Shapes.Format(shape)}.");
+            throw new ShapeException($"A chunk shape ({string.Join(", ", chunkShape)}){named} needs one length per axis of shape {Shapes.Format(shape)}.", path);
+        }
+
+        var sharded = options.Version == 3 && options.ChunksPerShard > 1 && shape.Length > 0;
+        var layout = Layout(chunkShape, sharded ? options.ChunksPerShard!.Value : 1, dtype.ItemSize());
+        if (layout.ChunkBytes < 0)
+        {
+            throw new ShapeException(
+                $"A chunk shape ({string.Join(", ", chunkShape)}){named} holds more than {Array.MaxLength} bytes of {dtype.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
+        }
+
+        if (sharded && !layout.ShardFits)
+        {
+            throw new ShapeException(
+                $"ChunksPerShard {options.ChunksPerShard} with chunk shape ({string.Join(", ", chunkShape)}){named} makes shards of {layout.ShardRows} rows and {layout.ShardBytes} bytes of {dtype.Name()}; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.", path);
         }
 
         var codecs = options.Compressor switch
@@ -89,12 +113,11 @@ internal sealed record ZarrMetadata
             ZarrCompressor.None => [],
             var c => new[] { new ZarrByteCodec(c.ToString().ToLowerInvariant(), options.CompressionLevel) },
         };
-        var sharded = options.Version == 3 && options.ChunksPerShard > 1 && shape.Length > 0;
         return new ZarrMetadata
         {
             Version = options.Version,
             Shape = shape,
-            ChunkShape = sharded ? [checked(chunkShape[0] * options.ChunksPerShard!.Value), .. chunkShape[1..]] : chunkShape,
+            ChunkShape = sharded ? [(int)layout.ShardRows, .. chunkShape[1..]] : chunkShape,
             InnerChunkShape = sharded ? chunkShape : null,
             DType = dtype,
             FillValue = new byte[dtype.ItemSize()],
@@ -102,6 +125,26 @@ internal sealed record ZarrMetadata
             Separator = options.DimensionSeparator ?? (options.Version == 2 ? '.' : '/'),
             PrefixedKeys = options.Version == 3 && !options.V2ChunkKeys,
         };
+    }
+
+    /// <summary>
+    /// The sizes of a chunk shape and of a shard of <paramref name="chunksPerShard"/> such chunks
+    /// along axis 0 (its index of 16 bytes per chunk and a crc32c included). Each is built in one
+    /// byte buffer, so a chunk or shard past <see cref="Array.MaxLength"/> bytes cannot be written.
+    /// </summary>
+    /// <returns>Chunk bytes (-1 when past the limit), shard rows and bytes, and whether the shard fits.</returns>
+    internal static (long ChunkBytes, long ShardRows, long ShardBytes, bool ShardFits) Layout(int[] chunkShape, int chunksPerShard, int itemSize)
+    {
+        var chunkBytes = Shapes.ChunkBytes(chunkShape, itemSize);
+        if (chunkBytes < 0)
+        {
+            return (-1, 0, 0, false);
+        }
+
+        // Every factor is below 2^31, so neither product overflows.
+        var shardRows = (chunkShape.Length > 0 ? (long)chunkShape[0] : 1) * chunksPerShard;
+        var shardBytes = ((chunkBytes + 16) * chunksPerShard) + 4;
+        return (chunkBytes, shardRows, shardBytes, shardRows <= int.MaxValue && shardBytes <= Array.MaxLength);
     }
 
     /// <summary>Chunks along axis 0 of about <paramref name="targetBytes"/>, full extent on the other axes.</summary>
@@ -112,7 +155,8 @@ internal sealed record ZarrMetadata
             return [];
         }
 
-        var rowBytes = dtype.ItemSize() * shape.Skip(1).Aggregate(1L, (a, b) => a * Math.Max(b, 1));
+        // Saturates instead of overflowing: any row past targetBytes gets one-row chunks.
+        var rowBytes = shape.Skip(1).Aggregate((long)dtype.ItemSize(), (a, b) => a > targetBytes ? a : a * Math.Max(b, 1));
         var rows = (int)Math.Clamp(targetBytes / Math.Max(rowBytes, 1), 1, int.MaxValue);
         return [rows, .. shape.Skip(1).Select(d => (int)Math.Clamp(d, 1, int.MaxValue))];
     }
@@ -176,7 +220,8 @@ internal sealed record ZarrMetadata
         Require(separator is "." or "/", file, $"dimension_separator '{separator}' is not '.' or '/'");
         var shape = Longs(root["shape"], file, "shape");
         var chunks = Ints(root["chunks"], file, "chunks");
-        CheckGrid(shape, chunks, file);
+        CheckGrid(shape, chunks, dtype, file);
+        CheckReadUnit(chunks, dtype, file);
         return new ZarrMetadata
         {
             Version = 2,
@@ -201,7 +246,7 @@ internal sealed record ZarrMetadata
         Require(grid["name"]?.GetValue<string>() == "regular", file, $"chunk_grid '{grid["name"]}' is not supported; expected 'regular'");
         var shape = Longs(root["shape"], file, "shape");
         var chunks = Ints(grid["configuration"]?["chunk_shape"], file, "chunk_shape");
-        CheckGrid(shape, chunks, file);
+        CheckGrid(shape, chunks, dtype, file);
 
         var keys = root["chunk_key_encoding"] as JsonObject;
         var encoding = keys?["name"]?.GetValue<string>() ?? "default";
@@ -225,12 +270,19 @@ internal sealed record ZarrMetadata
         };
         if (chain.Sharding is not { } sharding)
         {
+            CheckReadUnit(chunks, dtype, file);
             return metadata;
         }
 
         var inner = Ints(sharding["chunk_shape"], file, "sharding chunk_shape");
-        Require(inner.Length == chunks.Length && inner.Zip(chunks).All(p => p.Second % p.First == 0), file,
+        Require(inner.Length == chunks.Length && inner.All(c => c >= 1) && inner.Zip(chunks).All(p => p.Second % p.First == 0), file,
             $"sharding chunk_shape ({string.Join(", ", inner)}) does not divide the shard shape ({string.Join(", ", chunks)})");
+        CheckReadUnit(inner, dtype, file);
+
+        // The shard index (16 bytes per inner chunk and a crc32c) is read into one buffer too.
+        var indexBytes = Shapes.ChunkBytes([.. chunks.Zip(inner, (s, i) => s / i)], 16);
+        Require(indexBytes >= 0 && indexBytes <= Array.MaxLength - 4, file,
+            $"shards of shape ({string.Join(", ", chunks)}) hold too many inner chunks of shape ({string.Join(", ", inner)}) for one index buffer");
         var innerChain = ParseChain(sharding["codecs"] as JsonArray ?? throw Corrupt(file, "sharding has no codecs"), file, allowSharding: false);
         var index = ParseChain(sharding["index_codecs"] as JsonArray ?? throw Corrupt(file, "sharding has no index_codecs"), file, allowSharding: false);
         Require(!index.BigEndian && index.Codecs.All(c => c.Kind == "crc32c"), file, "shard index codecs other than little-endian bytes and crc32c are not supported");
@@ -459,11 +511,24 @@ internal sealed record ZarrMetadata
     private static int[] Ints(JsonNode? node, string file, string what) =>
         node is JsonArray array ? [.. array.Select(n => n?.GetValue<int>() ?? throw Corrupt(file, $"{what} has a null length"))] : throw Corrupt(file, $"no {what}");
 
-    private static void CheckGrid(long[] shape, int[] chunks, string file)
+    private static void CheckGrid(long[] shape, int[] chunks, DType dtype, string file)
     {
         Require(chunks.Length == shape.Length, file, $"chunks ({string.Join(", ", chunks)}) do not have one length per axis of shape {Shapes.Format(shape)}");
         Require(shape.All(s => s >= 0) && chunks.All(c => c >= 1), file, $"shape {Shapes.Format(shape)} or chunks ({string.Join(", ", chunks)}) out of range");
+        try
+        {
+            Shapes.ByteLength(shape, dtype);
+        }
+        catch (ShapeException e)
+        {
+            throw Corrupt(file, e.Message.TrimEnd('.'));
+        }
     }
+
+    // The unit the store reads (a chunk, or a shard's inner chunk) is decoded into one buffer.
+    private static void CheckReadUnit(int[] chunks, DType dtype, string file) =>
+        Require(Shapes.ChunkBytes(chunks, dtype.ItemSize()) >= 0, file,
+            $"chunks ({string.Join(", ", chunks)}) of {dtype.Name()} hold more than {Array.MaxLength} bytes each, the most one chunk buffer holds");
 
     private static void Require(bool condition, string file, string problem)
     {

@@ -57,26 +57,80 @@ public sealed record ZarrOptions
     /// </summary>
     public int? ChunksPerShard { get; init; }
 
-    /// <summary>Checks the options, naming the bad one.</summary>
+    /// <summary>
+    /// Checks the options, so a bad value is refused when a store opens rather than when an
+    /// array is created or flushed. The message names each bad option as
+    /// <c><paramref name="name"/>.Option</c>, its value and what is expected.
+    /// </summary>
+    /// <param name="name">How the options are named in messages (<c>ActorStoreOptions.Zarr</c> when they come from there).</param>
     /// <exception cref="StoreException">A value out of range.</exception>
-    internal void Validate()
+    public void Validate(string name = nameof(ZarrOptions))
     {
-        string? problem = this switch
+        var problems = new List<string>();
+        if (Version is not (2 or 3))
         {
-            { Version: not (2 or 3) } => $"Version must be 2 or 3, not {Version}",
-            { Version: 3, Compressor: ZarrCompressor.Zlib } => "Zarr v3 has no zlib codec; use Gzip",
-            { CompressionLevel: < -7 or > 22 } => $"CompressionLevel {CompressionLevel} is out of range",
-            { Compressor: ZarrCompressor.Gzip or ZarrCompressor.Zlib, CompressionLevel: < 0 or > 9 } => $"gzip/zlib levels are 0..9, not {CompressionLevel}",
-            { TargetChunkBytes: < 1 } => $"TargetChunkBytes must be positive, not {TargetChunkBytes}",
-            { DimensionSeparator: not (null or '.' or '/') } => $"DimensionSeparator must be '.' or '/', not '{DimensionSeparator}'",
-            { ChunksPerShard: < 1 } => $"ChunksPerShard must be at least 1, not {ChunksPerShard}",
-            { Version: 2, ChunksPerShard: > 1 } => "sharding needs Zarr v3",
-            _ when ChunkShape is { } chunks && chunks.Any(c => c < 1) => $"ChunkShape ({string.Join(", ", ChunkShape)}) has a length below 1",
-            _ => null,
-        };
-        if (problem is not null)
+            problems.Add($"{name}.Version is {Version}; expected 2 or 3.");
+        }
+
+        if (!Enum.IsDefined(Compressor))
         {
-            throw new StoreException($"Invalid Zarr options: {problem}.");
+            problems.Add($"{name}.Compressor is {Compressor}; expected None, Gzip, Zlib or Zstd.");
+        }
+        else if (Version == 3 && Compressor == ZarrCompressor.Zlib)
+        {
+            problems.Add($"{name}.Compressor is Zlib; expected None, Gzip or Zstd with Version 3 (Zarr v3 has no zlib codec).");
+        }
+
+        if (CompressionLevel is < -7 or > 22)
+        {
+            problems.Add($"{name}.CompressionLevel is {CompressionLevel}; expected -7..22 (zstd), 0..9 (gzip, zlib) or null.");
+        }
+        else if (Compressor is ZarrCompressor.Gzip or ZarrCompressor.Zlib && CompressionLevel is < 0 or > 9)
+        {
+            problems.Add($"{name}.CompressionLevel is {CompressionLevel}; expected 0..9 for {Compressor} or null.");
+        }
+
+        if (TargetChunkBytes < 1)
+        {
+            problems.Add($"{name}.TargetChunkBytes is {TargetChunkBytes}; expected at least 1.");
+        }
+
+        if (DimensionSeparator is not (null or '.' or '/'))
+        {
+            problems.Add($"{name}.DimensionSeparator is '{DimensionSeparator}'; expected '.', '/' or null.");
+        }
+
+        if (ChunksPerShard < 1)
+        {
+            problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; expected at least 1 or null.");
+        }
+        else if (Version == 2 && ChunksPerShard > 1)
+        {
+            problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; expected 1 or null with Version 2 (sharding needs Zarr v3).");
+        }
+
+        if (ChunkShape is { } chunks && chunks.Any(c => c < 1))
+        {
+            problems.Add($"{name}.ChunkShape is ({string.Join(", ", chunks)}); expected every length at least 1.");
+        }
+        else if (ChunkShape is { } shape)
+        {
+            // Chunks and shards are built in one buffer each; with one-byte items at the least, the
+            // element counts bound what any dtype needs (the dtype is checked when an array is created).
+            var layout = ZarrMetadata.Layout(shape, ChunksPerShard is > 1 && Version == 3 ? ChunksPerShard.Value : 1, 1);
+            if (layout.ChunkBytes < 0)
+            {
+                problems.Add($"{name}.ChunkShape is ({string.Join(", ", shape)}); a chunk of it holds more than {Array.MaxLength} elements, more than one chunk buffer holds; expected smaller chunks.");
+            }
+            else if (ChunksPerShard is > 1 && Version == 3 && !layout.ShardFits)
+            {
+                problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; with ChunkShape ({string.Join(", ", shape)}) a shard holds {layout.ShardRows} rows and {layout.ShardBytes} bytes or more; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StoreException(string.Join(" ", problems));
         }
     }
 }

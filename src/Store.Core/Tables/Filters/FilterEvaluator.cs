@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Apache.Arrow;
 
 namespace Store.Core.Tables.Filters;
@@ -31,47 +32,26 @@ internal static class FilterEvaluator
         return mask;
     }
 
+    // Recursion is bounded by how often and, or and not alternate (the parser allows at most
+    // FilterParser.MaxDepth levels): a chain of one operator and a run of nots take no stack per term.
     private static void Evaluate(FilterExpression filter, Table table, RecordBatch? batch, Span<bool> mask, string? path)
     {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new FilterException($"Filter nests too deeply to evaluate; expected at most {FilterParser.MaxDepth} levels of parentheses and 'not'.", path);
+        }
+
+        var negate = false;
+        while (filter is FilterExpression.Not not)
+        {
+            negate = !negate;
+            filter = not.Inner;
+        }
+
         switch (filter)
         {
-            case FilterExpression.And and:
-                Evaluate(and.Left, table, batch, mask, path);
-                if (batch is not null && !mask.Contains(true))
-                {
-                    break; // no row left for the right side to keep
-                }
-
-                var right = new bool[mask.Length];
-                Evaluate(and.Right, table, batch, right, path);
-                for (var i = 0; i < mask.Length; i++)
-                {
-                    mask[i] &= right[i];
-                }
-
-                break;
-            case FilterExpression.Or or:
-                Evaluate(or.Left, table, batch, mask, path);
-                if (batch is not null && !mask.Contains(false))
-                {
-                    break; // every row already kept
-                }
-
-                var other = new bool[mask.Length];
-                Evaluate(or.Right, table, batch, other, path);
-                for (var i = 0; i < mask.Length; i++)
-                {
-                    mask[i] |= other[i];
-                }
-
-                break;
-            case FilterExpression.Not not:
-                Evaluate(not.Inner, table, batch, mask, path);
-                for (var i = 0; i < mask.Length; i++)
-                {
-                    mask[i] = !mask[i];
-                }
-
+            case FilterExpression.And or FilterExpression.Or:
+                EvaluateChain(filter, table, batch, mask, path);
                 break;
             case FilterExpression.Comparison comparison:
                 Compare(comparison, Column(table, batch, comparison.Column, comparison.Position, path), mask, path);
@@ -79,9 +59,9 @@ internal static class FilterEvaluator
             case FilterExpression.In list:
                 mask.Clear();
                 var column = Column(table, batch, list.Column, list.Position, path);
+                var one = new bool[mask.Length];
                 foreach (var value in list.Values)
                 {
-                    var one = new bool[mask.Length];
                     Compare(new FilterExpression.Comparison(list.Column, "==", value, list.Position), column, one, path);
                     for (var i = 0; i < mask.Length; i++)
                     {
@@ -91,6 +71,66 @@ internal static class FilterEvaluator
 
                 break;
         }
+
+        if (negate)
+        {
+            for (var i = 0; i < mask.Length; i++)
+            {
+                mask[i] = !mask[i];
+            }
+        }
+    }
+
+    // a and b and c …: every operand of the chain, left to right, combined into the mask; stops
+    // early once no row can change (and: none left; or: all kept).
+    private static void EvaluateChain(FilterExpression chain, Table table, RecordBatch? batch, Span<bool> mask, string? path)
+    {
+        var isAnd = chain is FilterExpression.And;
+        var operands = Operands(chain, isAnd);
+        Evaluate(operands[0], table, batch, mask, path);
+        bool[]? other = null;
+        for (var k = 1; k < operands.Count; k++)
+        {
+            if (batch is not null && !mask.Contains(isAnd))
+            {
+                break;
+            }
+
+            other ??= new bool[mask.Length];
+            Evaluate(operands[k], table, batch, other, path);
+            for (var i = 0; i < mask.Length; i++)
+            {
+                mask[i] = isAnd ? mask[i] & other[i] : mask[i] | other[i];
+            }
+        }
+    }
+
+    // The operands of a run of one operator, in order, whatever the shape of its tree (the parser
+    // builds left-leaning chains; parentheses can lean the other way), without recursion.
+    private static List<FilterExpression> Operands(FilterExpression chain, bool isAnd)
+    {
+        var operands = new List<FilterExpression>();
+        var pending = new Stack<FilterExpression>();
+        pending.Push(chain);
+        while (pending.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case FilterExpression.And both when isAnd:
+                    pending.Push(both.Right);
+                    pending.Push(both.Left);
+                    break;
+                case FilterExpression.Or either when !isAnd:
+                    pending.Push(either.Right);
+                    pending.Push(either.Left);
+                    break;
+                default:
+                    operands.Add(node);
+                    break;
+            }
+        }
+
+        return operands;
     }
 
     private static IArrowArray Column(Table table, RecordBatch? batch, string name, int position, string? path)

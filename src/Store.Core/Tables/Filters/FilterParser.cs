@@ -7,13 +7,32 @@ namespace Store.Core.Tables.Filters;
 /// <c>&gt;=</c> against numbers, 'strings' or "strings", true, false and null; <c>column in (1, 2)</c>
 /// and <c>not in</c>; <c>and</c> binds tighter than <c>or</c>; <c>not</c> and parentheses. Keywords
 /// are case-insensitive; columns are bare names or `back-quoted`. Errors name the position.
+/// A filter is caller input, so its size is bounded: at most <see cref="MaxLength"/> characters
+/// and <see cref="MaxDepth"/> levels of parentheses and <c>not</c>.
 /// </summary>
 public sealed class FilterParser
 {
+    /// <summary>
+    /// The longest filter accepted, in characters (64 Ki). It bounds the parse time, the number of
+    /// terms a query evaluates and the size of the expression tree a caller can make the store build.
+    /// </summary>
+    public const int MaxLength = 65_536;
+
+    /// <summary>
+    /// The deepest nesting accepted: open parentheses plus <c>not</c>s around a term. The parser
+    /// and the evaluator recurse once per level, so without a bound a filter could overflow the
+    /// stack and end the process; chains of <c>and</c>/<c>or</c> do not nest and are not limited by it.
+    /// </summary>
+    public const int MaxDepth = 256;
+
+    // Filter texts quoted in messages are cut to about this many characters around the position.
+    private const int QuoteLength = 80;
+
     private static readonly string[] Operators = ["==", "!=", "<=", ">=", "<", ">"];
 
     private readonly string _text;
     private int _position;
+    private int _depth;
 
     private FilterParser(string text)
     {
@@ -21,9 +40,18 @@ public sealed class FilterParser
     }
 
     /// <summary>Parses <paramref name="text"/>.</summary>
-    /// <exception cref="FilterException">Text that is not a filter; the message and <see cref="FilterException.Position"/> say where.</exception>
+    /// <exception cref="FilterException">
+    /// Text that is not a filter, longer than <see cref="MaxLength"/> or nested deeper than
+    /// <see cref="MaxDepth"/>; the message and <see cref="FilterException.Position"/> say where.
+    /// </exception>
     public static FilterExpression Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxLength)
+        {
+            throw new FilterException($"Filter '{Quote(text, 0)}' is {text.Length} characters long; expected at most {MaxLength}.", position: MaxLength);
+        }
+
         var parser = new FilterParser(text);
         var expression = parser.ParseOr();
         parser.SkipSpaces();
@@ -59,24 +87,42 @@ public sealed class FilterParser
 
     private FilterExpression ParseUnary()
     {
+        SkipSpaces();
+        var start = _position;
         if (TryKeyword("not"))
         {
-            return new FilterExpression.Not(ParseUnary());
+            Enter(start);
+            var negated = new FilterExpression.Not(ParseUnary());
+            _depth--;
+            return negated;
         }
 
-        SkipSpaces();
         if (TryChar('('))
         {
+            Enter(start);
             var inner = ParseOr();
             if (!TryChar(')'))
             {
                 throw Error("')'");
             }
 
+            _depth--;
             return inner;
         }
 
         return ParseComparison();
+    }
+
+    // One more level of nesting, refused past MaxDepth before the parser recurses into it.
+    private void Enter(int start)
+    {
+        if (++_depth > MaxDepth)
+        {
+            _position = start;
+            throw new FilterException(
+                $"Filter '{Quote(_text, _position)}' at position {_position}: parentheses and 'not' nest {_depth} deep here; expected at most {MaxDepth}.",
+                position: _position);
+        }
     }
 
     private FilterExpression ParseComparison()
@@ -242,6 +288,19 @@ public sealed class FilterParser
     }
 
     private FilterException Error(string expected) =>
-        new($"Filter '{_text}' at position {_position}: expected {expected}, found " +
+        new($"Filter '{Quote(_text, _position)}' at position {_position}: expected {expected}, found " +
             (_position < _text.Length ? $"'{_text[_position]}'" : "the end") + ".", position: _position);
+
+    // The filter as quoted in a message: whole when short, else the part around the position, so a
+    // huge filter does not make a huge message.
+    private static string Quote(string text, int position)
+    {
+        if (text.Length <= QuoteLength)
+        {
+            return text;
+        }
+
+        var start = Math.Clamp(position - (QuoteLength / 2), 0, text.Length - QuoteLength);
+        return (start > 0 ? "…" : "") + text.Substring(start, QuoteLength) + (start + QuoteLength < text.Length ? "…" : "");
+    }
 }

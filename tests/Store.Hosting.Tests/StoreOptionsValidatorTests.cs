@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Store.Actors;
+using Store.Core;
+using Store.Core.Formats.Zarr;
+
+namespace Store.Hosting.Tests;
+
+/// <summary>
+/// The host's <see cref="StoreOptionsValidator"/> refuses what <see cref="ActorStoreOptionsValidator"/>
+/// refuses for the options it maps, naming the configuration key, and never throws itself.
+/// </summary>
+public class StoreOptionsValidatorTests
+{
+    private static StoreOptions Bad(string name) => name switch
+    {
+        "Mode R" => new StoreOptions { Mode = "R" },
+        "Root with NUL" => new StoreOptions { Root = "store\0x" },
+        "ArrayFormat 99" => new StoreOptions { ArrayFormat = (DiskFormat)99 },
+        "TableFormat Npy" => new StoreOptions { TableFormat = DiskFormat.Npy },
+        "ZarrCodec 9" => new StoreOptions { ZarrCodec = (ZarrCompressor)9 },
+        "Durability 7" => new StoreOptions { Durability = (Durability)7 },
+        "JournalProvider empty" => new StoreOptions { JournalProvider = "" },
+        "JournalProvider null" => new StoreOptions { JournalProvider = null! },
+        "JournalConnectionString blank" => new StoreOptions { JournalConnectionString = " " },
+        "MaxBufferedBytes 0" => new StoreOptions { MaxBufferedBytes = 0 },
+        "FlushInterval 25 days" => new StoreOptions { FlushInterval = TimeSpan.FromDays(25) },
+        "FlushInterval max" => new StoreOptions { FlushInterval = TimeSpan.MaxValue },
+        "FlushInterval infinite" => new StoreOptions { FlushInterval = Timeout.InfiniteTimeSpan },
+        "ActorConfigFile empty" => new StoreOptions { ActorConfigFile = "" },
+        "ActorConfigFile with NUL" => new StoreOptions { ActorConfigFile = "store\0.conf" },
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    [Theory]
+    [InlineData("Mode R", "Store:Mode")]
+    [InlineData("Root with NUL", "Store:Root")]
+    [InlineData("ArrayFormat 99", "Store:ArrayFormat")]
+    [InlineData("TableFormat Npy", "Store:TableFormat")]
+    [InlineData("ZarrCodec 9", "Store:ZarrCodec")]
+    [InlineData("Durability 7", "Store:Durability")]
+    [InlineData("JournalProvider empty", "Store:JournalProvider")]
+    [InlineData("JournalProvider null", "Store:JournalProvider")]
+    [InlineData("JournalConnectionString blank", "Store:JournalConnectionString")]
+    [InlineData("MaxBufferedBytes 0", "Store:MaxBufferedBytes")]
+    [InlineData("FlushInterval 25 days", "Store:FlushInterval")]
+    [InlineData("FlushInterval max", "Store:FlushInterval")]
+    [InlineData("FlushInterval infinite", "Store:FlushInterval")]
+    [InlineData("ActorConfigFile empty", "Store:ActorConfigFile")]
+    [InlineData("ActorConfigFile with NUL", "Store:ActorConfigFile")]
+    public void Validate_BadValue_FailsNamingTheKey(string name, string key)
+    {
+        var result = new StoreOptionsValidator().Validate(null, Bad(name));
+        Assert.True(result.Failed, $"{name} was accepted");
+        var problem = Assert.Single(result.Failures!);
+        Assert.StartsWith(key + " ", problem);
+        Assert.Contains("found", problem);
+    }
+
+    [Fact]
+    public void Validate_Defaults_Succeed()
+    {
+        Assert.Same(ValidateOptionsResult.Success, new StoreOptionsValidator().Validate(null, new StoreOptions()));
+    }
+
+    [Fact]
+    public void Validate_LongestFlushInterval_IsTheActorStoresLongestTimeout()
+    {
+        var validator = new StoreOptionsValidator();
+        Assert.True(validator.Validate(null, new StoreOptions { FlushInterval = ActorStoreOptionsValidator.MaxTimeout }).Succeeded);
+        Assert.True(validator.Validate(null, new StoreOptions { FlushInterval = ActorStoreOptionsValidator.MaxTimeout + TimeSpan.FromTicks(1) }).Failed);
+    }
+}
