@@ -19,7 +19,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private readonly bool _ownsSystem;
     private readonly ActorStoreOptions _options;
     private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _pending;
+    private readonly EntryOps _ops;
     private readonly BufferBudget _budget;
     private int _disposed;
 
@@ -28,14 +28,15 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         _system = system;
         _ownsSystem = ownsSystem;
         _options = options;
-        _pending = new SemaphoreSlim(options.MaxPendingCommands);
+        _ops = ops;
         Root = ops.Store.Path;
         Mode = ops.Store.Mode;
         DiskFormat = ops.Store.DiskFormat;
         Kind = kind;
         Journaled = StoreActorConfig.IsJournaled(options);
-        _budget = new BufferBudget(options.MaxBufferedBytes);
+        _budget = new BufferBudget(options.MaxBufferedBytes, options.MaxPendingCommands);
         Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}", _budget));
+        _budget.Pressure = () => Coordinator.Tell(MemoryPressure.Instance);
         StoreMetrics.Track(this);
     }
 
@@ -54,8 +55,14 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// <summary>Whether acknowledged changes are journaled before they are acknowledged.</summary>
     public bool Journaled { get; }
 
-    /// <summary>Bytes accepted and not yet flushed to files (journaled ones included).</summary>
+    /// <summary>
+    /// Bytes the store holds against <see cref="ActorStoreOptions.MaxBufferedBytes"/>: accepted and not
+    /// yet flushed to files (journaled ones included), plus sent or rented by callers and not yet answered.
+    /// </summary>
     public long BufferedBytes => _budget.Used;
+
+    /// <summary>The store's memory budget, shared with its actors.</summary>
+    private protected BufferBudget Budget => _budget;
 
     /// <summary>The actor system the store runs in.</summary>
     public ActorSystem System => _system;
@@ -115,7 +122,6 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 await _system.Terminate().ConfigureAwait(false);
             }
 
-            _pending.Dispose();
             StoreMetrics.Untrack(this);
             GC.SuppressFinalize(this);
         }
@@ -148,31 +154,55 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="command"/> in order with the caller's earlier commands on its path and returns the reply.</summary>
-    private async Task<object> SendAsync(PathCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="command"/> in order with the caller's earlier commands on its path, once
+    /// the store's budget has room for it and <paramref name="bytes"/> of data, and returns the reply.
+    /// Cancelling drops a command that still waits for room; once sent, its answer is awaited.
+    /// </summary>
+    private async Task<object> SendAsync(PathCommand command, long bytes, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // TryGetValue first: the usual hit allocates no factory closure.
-            if (!_queues.TryGetValue(command.Path, out var queue))
-            {
-                queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout));
-            }
+        cancellationToken.ThrowIfCancellationRequested();
 
-            return await queue.Send(command).ConfigureAwait(false);
-        }
-        finally
+        // TryGetValue first: the usual hit allocates no factory closure.
+        if (!_queues.TryGetValue(command.Path, out var queue))
         {
-            _pending.Release();
+            queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout, _budget));
+        }
+
+        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!cancellationToken.CanBeCanceled)
+        {
+            _budget.Admit(bytes, () => queue.Send(command, bytes, reply));
+            return await reply.Task.ConfigureAwait(false);
+        }
+
+        // Cancelling ends the wait only while the command waits for room: once sent, its answer is awaited.
+        var sent = false;
+        _budget.Admit(
+            bytes,
+            () =>
+            {
+                sent = true;
+                queue.Send(command, bytes, reply);
+            },
+            cancellationToken);
+        using (cancellationToken.Register(() => _budget.Synchronized(() =>
+        {
+            if (!sent)
+            {
+                reply.TrySetCanceled(cancellationToken);
+            }
+        })))
+        {
+            return await reply.Task.ConfigureAwait(false);
         }
     }
 
     /// <summary>Sends a write; returns once applied (and journaled), or throws the refusal.</summary>
     private protected async Task WriteCoreAsync(Write command, CancellationToken cancellationToken)
     {
-        switch (await SendAsync(command, cancellationToken).ConfigureAwait(false))
+        switch (await SendAsync(command, _ops.SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
         {
             case Written:
                 return;
@@ -184,10 +214,13 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Sends an append; returns the range it was given (counted for the <c>Store</c> meter), or throws the refusal.</summary>
-    private protected async Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends an append; returns the range it was given (counted for the <c>Store</c> meter), or throws
+    /// the refusal. <paramref name="reservedBytes"/>: the data's bytes are already in the budget (a rented frame).
+    /// </summary>
+    private protected async Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reservedBytes = false)
     {
-        switch (await SendAsync(command, cancellationToken).ConfigureAwait(false))
+        switch (await SendAsync(command, reservedBytes ? 0 : _ops.SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
         {
             case Appended appended:
                 StoreMetrics.Appended(this, appended.Range.Count);
@@ -202,7 +235,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
 
     /// <summary>Sends a read, get, shape or query; returns what it found (null: no entry), or throws the failure.</summary>
     private protected async Task<object?> ReadCoreAsync(PathCommand command, CancellationToken cancellationToken) =>
-        ValueOf(await SendAsync(command, cancellationToken).ConfigureAwait(false));
+        ValueOf(await SendAsync(command, 0, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The value of a read-like reply, or its failure rethrown as it was raised.</summary>
     private static object? ValueOf(object reply)

@@ -18,9 +18,12 @@ namespace Store.Actors;
 /// </example>
 public sealed class ArrayActorStore : ActorStore
 {
+    private readonly FramePool _frames;
+
     private ArrayActorStore((EntryOps Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
         : base(started.System, started.OwnsSystem, StoreKind.Array, started.Ops, options)
     {
+        _frames = new FramePool(options.MaxBufferedBytes / 4);
     }
 
     /// <summary>Opens the store in an actor system of its own (stopped on dispose).</summary>
@@ -45,6 +48,51 @@ public sealed class ArrayActorStore : ActorStore
     public Task<IndexRange> AppendAsync(string path, NdArray data, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default) =>
         AppendCoreAsync(new Append(path, data, producerId, sequence), cancellationToken);
 
+    /// <summary>
+    /// Rents a zero-filled array of <paramref name="dtype"/> and <paramref name="shape"/> from the
+    /// store's pool, waiting while the store holds <see cref="ActorStoreOptions.MaxBufferedBytes"/>
+    /// (see <see cref="RentedArray"/>). Fill it, then append it with
+    /// <see cref="AppendAsync(string, RentedArray, string?, long, CancellationToken)"/>.
+    /// </summary>
+    /// <exception cref="ShapeException">A negative axis or more bytes than one in-memory array holds.</exception>
+    public async Task<RentedArray> RentAsync(DType dtype, long[] shape, CancellationToken cancellationToken = default)
+    {
+        var bytes = NdArray.ByteLength(dtype, shape);
+        await Budget.Reserve(bytes, cancellationToken).ConfigureAwait(false);
+        var buffer = _frames.Rent(bytes);
+        return new RentedArray(NdArray.FromBytes(dtype, shape, buffer), buffer, GiveBack);
+    }
+
+    /// <summary><see cref="RentAsync(DType, long[], CancellationToken)"/> for the dtype of <typeparamref name="T"/>.</summary>
+    public Task<RentedArray> RentAsync<T>(params long[] shape) where T : unmanaged => RentAsync(DTypes.Of<T>(), shape);
+
+    /// <summary>
+    /// Appends a rented array (see <see cref="AppendAsync(string, NdArray, string?, long, CancellationToken)"/>),
+    /// taking it over: its memory returns to the store's pool once the store answered.
+    /// </summary>
+    /// <exception cref="ShapeException">Another dtype or <c>shape[1..]</c> than the entry's; nothing changed.</exception>
+    /// <exception cref="StoreException">The frame was appended or disposed already.</exception>
+    public async Task<IndexRange> AppendAsync(string path, RentedArray frame, string? producerId = null, long sequence = 0, CancellationToken cancellationToken = default)
+    {
+        var data = frame.HandOff(path);
+        var answered = false;
+        try
+        {
+            var range = await AppendCoreAsync(new Append(path, data, producerId, sequence), cancellationToken, reservedBytes: true).ConfigureAwait(false);
+            answered = true;
+            return range;
+        }
+        catch (Exception e) when (e is not StoreTimeoutException)
+        {
+            answered = true; // refused, or never sent
+            throw;
+        }
+        finally
+        {
+            frame.Release(answered);
+        }
+    }
+
     /// <summary>An in-memory copy of the entry or of the view's part, or null when there is none.</summary>
     public async Task<NdArray?> ReadAsync(string path, ArrayView? view = null, CancellationToken cancellationToken = default) =>
         (NdArray?)await ReadCoreAsync(new Read(path, view), cancellationToken).ConfigureAwait(false);
@@ -52,6 +100,17 @@ public sealed class ArrayActorStore : ActorStore
     /// <summary>A live reference that reads only what is asked of it, or null when there is no entry.</summary>
     public async Task<ArrayReference?> GetAsync(string path, CancellationToken cancellationToken = default) =>
         (ArrayReference?)await ReadCoreAsync(new Get(path), cancellationToken).ConfigureAwait(false);
+
+    // A rented frame's bytes leave the budget; its memory is reused unless the store may still read it.
+    private void GiveBack(byte[]? buffer, long bytes)
+    {
+        if (buffer is not null)
+        {
+            _frames.Return(buffer);
+        }
+
+        Budget.Release(bytes);
+    }
 
     /// <summary>The entry's shape, or null when there is no entry.</summary>
     public async Task<long[]?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>

@@ -8,30 +8,28 @@ namespace Store.Actors;
 /// messages unanswered: what callers add meanwhile goes as the next <see cref="CommandBatch"/>. So
 /// concurrent producers share round trips (and, when durable, journal writes) without reordering
 /// anyone's calls, and the next batch is already at the path actor when the previous one is done.
+/// Each answered command frees its place in the store's <see cref="BufferBudget"/>.
 /// </summary>
-internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout)
+internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout, BufferBudget budget)
 {
     /// <summary>Batches sent and not yet answered, at most.</summary>
     public const int MaxInFlight = 2;
 
     private readonly Lock _gate = new();
-    private List<(PathCommand Command, TaskCompletionSource<object> Reply)> _queued = [];
+    private List<Queued> _queued = [];
     private int _inFlight;
 
-    /// <summary>Queues <paramref name="command"/>; the task completes with its reply.</summary>
-    public Task<object> Send(PathCommand command)
+    /// <summary>Queues <paramref name="command"/>, admitted with <paramref name="bytes"/>; <paramref name="reply"/> completes with its answer.</summary>
+    public void Send(PathCommand command, long bytes, TaskCompletionSource<object> reply)
     {
-        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            _queued.Add((command, reply));
+            _queued.Add(new Queued(command, bytes, reply));
             if (_inFlight < MaxInFlight)
             {
                 SendQueued();
             }
         }
-
-        return reply.Task;
     }
 
     // Called under the lock, so batches leave in the order their commands were queued.
@@ -57,15 +55,20 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
             TaskScheduler.Default);
     }
 
-    private void Complete(List<(PathCommand Command, TaskCompletionSource<object> Reply)> batch, Task<object> answer)
+    private void Complete(List<Queued> batch, Task<object> answer)
     {
+        foreach (var queued in batch)
+        {
+            budget.Complete(queued.Bytes);
+        }
+
         if (!answer.IsCompletedSuccessfully)
         {
-            var error = new Core.StoreException(
-                $"'{path}': the store did not answer {batch.Count} command(s) within {timeout}.", path, answer.Exception?.GetBaseException());
-            foreach (var (_, reply) in batch)
+            var error = new StoreTimeoutException(
+                $"'{path}': the store did not answer {batch.Count} command(s) within {timeout}; whether they were applied is unknown.", path, answer.Exception?.GetBaseException());
+            foreach (var queued in batch)
             {
-                reply.TrySetException(error);
+                queued.Reply.TrySetException(error);
             }
 
             return;
@@ -83,4 +86,6 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
             batch[0].Reply.TrySetResult(answer.Result);
         }
     }
+
+    private sealed record Queued(PathCommand Command, long Bytes, TaskCompletionSource<object> Reply);
 }

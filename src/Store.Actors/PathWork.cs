@@ -135,7 +135,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
         try
         {
             ops.Flush(Path);
-            budget.Add(-Unflushed);
+            budget.AddBuffered(-Unflushed);
             Unflushed = 0;
             return new PathFlushed(Path);
         }
@@ -153,7 +153,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
     public void Discard()
     {
         ops.Discard(Path);
-        budget.Add(-Unflushed);
+        budget.AddBuffered(-Unflushed);
         Unflushed = 0;
         Producers.Clear();
     }
@@ -177,7 +177,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
     {
         var bytes = ops.SizeOf(data);
         Unflushed += bytes;
-        budget.Add(bytes);
+        budget.AddBuffered(bytes);
     }
 
 }

@@ -227,7 +227,16 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
             var self = Self;
             FlushChildren().ContinueWith(_ => self.Tell(PressureRelieved.Instance), TaskScheduler.Default);
         });
-        Receive<PressureRelieved>(_ => _pressureFlushRunning = false);
+        Receive<PressureRelieved>(_ =>
+        {
+            _pressureFlushRunning = false;
+
+            // Commands that were in flight during that flush may have filled the buffers again while callers still wait.
+            if (_budget.HasWaiters && _budget.Buffered > 0)
+            {
+                Self.Tell(MemoryPressure.Instance);
+            }
+        });
     }
 
     private void Route(string path, object message)

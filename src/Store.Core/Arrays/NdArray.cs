@@ -37,6 +37,10 @@ public sealed class NdArray
     /// <summary>The raw bytes as memory, for APIs that keep them beyond a call.</summary>
     public Memory<byte> Memory => _bytes;
 
+    /// <summary>The bytes an array of <paramref name="dtype"/> and <paramref name="shape"/> holds.</summary>
+    /// <exception cref="ShapeException">A negative axis, an unknown dtype, or more bytes than one in-memory array holds.</exception>
+    public static long ByteLength(DType dtype, ReadOnlySpan<long> shape) => CheckedByteLength(shape, dtype);
+
     /// <summary>A zero-filled array.</summary>
     public static NdArray Zeros(DType dtype, params long[] shape)
     {

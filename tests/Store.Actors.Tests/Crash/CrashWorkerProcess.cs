@@ -78,15 +78,16 @@ internal static class CrashWorkerProcess
         return new WorkerRun(acks, process.ExitCode == 137, process.ExitCode, await stderr);
     }
 
-    private static string WorkerDll()
+    /// <summary>The built dll of the test program <paramref name="project"/> (a folder under tests/), built beside this test project.</summary>
+    internal static string WorkerDll(string project = "Store.Actors.CrashWorker")
     {
-        // The worker is built next to this project (tests/Store.Actors.CrashWorker/bin/<configuration>/<tfm>/).
+        // tests/<project>/bin/<configuration>/<tfm>/, as this project's own output.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
         var tfm = testOutput.Name;
         var configuration = testOutput.Parent!.Name;
         var tests = testOutput.Parent.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(tests, "Store.Actors.CrashWorker", "bin", configuration, tfm, "Store.Actors.CrashWorker.dll");
-        Assert.True(File.Exists(dll), $"crash worker not built at {dll}");
+        var dll = Path.Combine(tests, project, "bin", configuration, tfm, project + ".dll");
+        Assert.True(File.Exists(dll), $"{project} not built at {dll}");
         return dll;
     }
 }
