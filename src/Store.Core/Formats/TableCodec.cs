@@ -29,9 +29,9 @@ internal abstract class TableCodec
         _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet, Csv, Ipc or Json."),
     };
 
-    /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
+    /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
     public IReadOnlyList<string> Discover(string root) =>
-        Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+        StorePaths.EnumerateFiles(root, "*" + Extension)
             .Select(file => StorePaths.EntryFor(root, file, Extension))
             .OfType<string>()
             .Order(StringComparer.Ordinal)
@@ -82,9 +82,9 @@ internal abstract class TableCodec
     /// <summary>Removes every file of this format under <paramref name="root"/> (with schema files beside them).</summary>
     public void Clear(string root)
     {
-        foreach (var file in Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
-                     .Concat(Directory.EnumerateFiles(root, "*" + Extension + ".schema", SearchOption.AllDirectories))
-                     .Concat(Directory.EnumerateFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories)))
+        foreach (var file in StorePaths.EnumerateFiles(root, "*" + Extension)
+                     .Concat(StorePaths.EnumerateFiles(root, "*" + Extension + ".schema"))
+                     .Concat(StorePaths.EnumerateFiles(root, "*" + AtomicFile.TempSuffix)))
         {
             File.Delete(file);
         }

@@ -7,6 +7,14 @@ namespace Store.Core.Storage;
 /// </summary>
 public static class StorePaths
 {
+    private static readonly EnumerationOptions WithoutLinks = new()
+    {
+        RecurseSubdirectories = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = false,
+        MatchType = MatchType.Win32,
+    };
+
     /// <summary>Returns <paramref name="path"/> when it is a valid entry path.</summary>
     /// <exception cref="InvalidPathException">The path breaks a rule; the message says which.</exception>
     public static string Validate(string? path)
@@ -89,6 +97,19 @@ public static class StorePaths
             return null;
         }
     }
+
+    /// <summary>
+    /// The files matching <paramref name="pattern"/> in <paramref name="root"/> and every folder below
+    /// it, without entering or listing symbolic links: .NET's own recursive enumeration follows
+    /// directory links (out of the root, and around loops), which would let discovery open, and
+    /// mode <c>w</c> delete, files outside the store.
+    /// </summary>
+    internal static IEnumerable<string> EnumerateFiles(string root, string pattern) =>
+        Directory.EnumerateFiles(root, pattern, WithoutLinks);
+
+    /// <summary>The folders below <paramref name="root"/>, without entering or listing symbolic links.</summary>
+    internal static IEnumerable<string> EnumerateDirectories(string root) =>
+        Directory.EnumerateDirectories(root, "*", WithoutLinks);
 
     private static string Printable(string path) =>
         string.Concat(path.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));

@@ -20,7 +20,7 @@ internal sealed class NpyCodec : ArrayCodec
 
     /// <inheritdoc />
     public override IReadOnlyList<string> Discover(string root) =>
-        Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+        StorePaths.EnumerateFiles(root, "*" + Extension)
             .Select(file => StorePaths.EntryFor(root, file, Extension))
             .OfType<string>()
             .Order(StringComparer.Ordinal)

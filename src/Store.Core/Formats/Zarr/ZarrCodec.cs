@@ -23,7 +23,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
     /// <inheritdoc />
     public override IReadOnlyList<string> Discover(string root) =>
         MetadataFiles
-            .SelectMany(name => Directory.EnumerateFiles(root, name, SearchOption.AllDirectories))
+            .SelectMany(name => StorePaths.EnumerateFiles(root, name))
             .Where(file => Path.GetFileName(file) == ".zarray" || IsArrayDocument(file))
             .Select(file => Path.GetDirectoryName(file)!)
             .Where(folder => Path.GetFullPath(folder) != Path.GetFullPath(root))
