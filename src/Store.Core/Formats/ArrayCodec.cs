@@ -32,6 +32,9 @@ internal abstract class ArrayCodec
         return new ZarrCodec(options);
     }
 
+    /// <summary>The names this format gives an entry on disk, and the limit and link checks on them.</summary>
+    public abstract EntryLayout Layout { get; }
+
     /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
     public abstract IReadOnlyList<string> Discover(string root);
 

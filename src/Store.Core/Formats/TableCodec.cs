@@ -14,8 +14,22 @@ namespace Store.Core.Formats;
 /// </summary>
 internal abstract class TableCodec
 {
+    /// <summary>What the name of the file that keeps a text table's column types adds to the table file's name.</summary>
+    private const string SchemaSuffix = ".schema";
+
+    private EntryLayout? _layout;
+
     /// <summary>The file extension of entries, with the dot.</summary>
     public abstract string Extension { get; }
+
+    /// <summary>
+    /// The suffixes of files the format keeps beside an entry's file (CSV and JSON lines: its schema);
+    /// they are checked for links with the file.
+    /// </summary>
+    public IReadOnlyList<string> Sidecars { get; private init; } = [];
+
+    /// <summary>The names an entry has on disk, and the limit and link checks on them.</summary>
+    public EntryLayout Layout => _layout ??= EntryLayout.File(Extension, [.. Sidecars]);
 
     /// <summary>The codec for <paramref name="format"/>, or null for memory-only stores.</summary>
     /// <exception cref="StoreException">A format that does not hold tables (yet).</exception>
@@ -24,8 +38,8 @@ internal abstract class TableCodec
         DiskFormat.None => null,
         DiskFormat.Parquet => new ParquetTableCodec(),
         DiskFormat.Ipc => new IpcTableCodec(),
-        DiskFormat.Csv => new CsvTableCodec(),
-        DiskFormat.Json => new JsonLinesTableCodec(),
+        DiskFormat.Csv => new CsvTableCodec { Sidecars = [SchemaSuffix] },
+        DiskFormat.Json => new JsonLinesTableCodec { Sidecars = [SchemaSuffix] },
         _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet, Csv, Ipc or Json."),
     };
 
@@ -37,8 +51,12 @@ internal abstract class TableCodec
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The file of entry <paramref name="path"/>.</summary>
-    public string FileFor(string root, string path) => StorePaths.FileFor(root, path, Extension);
+    /// <summary>
+    /// The file of entry <paramref name="path"/>, checked on every use (a few <c>lstat</c> calls):
+    /// neither it, its sidecars nor a folder on the way may be a symbolic link, since appends open it in place.
+    /// </summary>
+    /// <exception cref="InvalidPathException">A name on the way is a link.</exception>
+    public string FileFor(string root, string path) => Layout.Locate(root, path);
 
     /// <summary>The stored schema and row count, read without loading the rows; null when there is no file.</summary>
     /// <exception cref="CorruptDataException">The file cannot be read.</exception>
@@ -83,7 +101,7 @@ internal abstract class TableCodec
     public void Clear(string root)
     {
         foreach (var file in StorePaths.EnumerateFiles(root, "*" + Extension)
-                     .Concat(StorePaths.EnumerateFiles(root, "*" + Extension + ".schema"))
+                     .Concat(StorePaths.EnumerateFiles(root, "*" + Extension + SchemaSuffix))
                      .Concat(StorePaths.EnumerateFiles(root, "*" + AtomicFile.TempSuffix)))
         {
             File.Delete(file);

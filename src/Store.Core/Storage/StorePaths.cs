@@ -3,7 +3,8 @@ namespace Store.Core.Storage;
 /// <summary>
 /// The rules for entry paths: <c>/</c>-separated names, never empty or absolute, no <c>.</c> or
 /// <c>..</c> segments, no empty segments, backslashes or control characters, and never resolving
-/// outside the store's root.
+/// outside the store's root. What a path must also satisfy on disk (name lengths, no symbolic
+/// links) is checked by <see cref="EntryLayout"/>, which knows each format's names.
 /// </summary>
 public static class StorePaths
 {
@@ -110,6 +111,51 @@ public static class StorePaths
     /// <summary>The folders below <paramref name="root"/>, without entering or listing symbolic links.</summary>
     internal static IEnumerable<string> EnumerateDirectories(string root) =>
         Directory.EnumerateDirectories(root, "*", WithoutLinks);
+
+    /// <summary>
+    /// Checks <paramref name="name"/> in <paramref name="folder"/> without following it: throws when
+    /// it is a symbolic link, returns whether it exists otherwise (one <c>lstat</c>).
+    /// </summary>
+    /// <exception cref="InvalidPathException">The name is a link; the message names it and where it points.</exception>
+    internal static bool CheckNoLink(string folder, string name, string path)
+    {
+        var full = Path.Combine(folder, name);
+        FileAttributes attributes;
+        try
+        {
+            attributes = new FileInfo(full).Attributes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // Cannot be inspected, so cannot be opened either: the write fails on its own.
+        }
+
+        if ((int)attributes == -1)
+        {
+            return false; // How FileInfo reports a missing name (or a parent that is no folder).
+        }
+
+        if ((attributes & FileAttributes.ReparsePoint) != 0)
+        {
+            throw new InvalidPathException(
+                $"'{full}' is a symbolic link to '{LinkTarget(full)}'; expected a file or folder for '{path}', since the store follows no links below its root.",
+                path);
+        }
+
+        return true;
+    }
+
+    private static string? LinkTarget(string file)
+    {
+        try
+        {
+            return new FileInfo(file).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
 
     private static string Printable(string path) =>
         string.Concat(path.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));

@@ -17,8 +17,13 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
 {
     private static readonly string[] MetadataFiles = [".zarray", "zarr.json"];
 
+    private static readonly EntryLayout FolderLayout = EntryLayout.Folder(MetadataFiles, [".zgroup", "zarr.json"]);
+
     /// <inheritdoc />
     public override DiskFormat Format => DiskFormat.Zarr;
+
+    /// <inheritdoc />
+    public override EntryLayout Layout => FolderLayout;
 
     /// <inheritdoc />
     public override IReadOnlyList<string> Discover(string root) =>
@@ -36,7 +41,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
     /// <inheritdoc />
     public override ArraySource? Open(string root, string path)
     {
-        var folder = StorePaths.FileFor(root, path, "");
+        var folder = FolderLayout.Locate(root, path);
         return ReadMetadata(folder) is { } metadata ? new ZarrArraySource(folder, metadata) : null;
     }
 
@@ -105,7 +110,8 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
 
     private void FlushEntry(string root, ArrayEntry entry)
     {
-        var folder = StorePaths.FileFor(root, entry.Path, "");
+        // Checked before anything is written: chunk files are created in place, and a link would take them out of the root.
+        var folder = FolderLayout.Locate(root, entry.Path);
         var dtype = entry.DType!.Value;
         var shape = entry.Shape!;
         ZarrMetadata? existing;
@@ -146,7 +152,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
         }
 
         Directory.CreateDirectory(folder);
-        var writer = new ZarrChunkWriter(folder, metadata, entry);
+        var writer = new ZarrChunkWriter(folder, metadata, entry, entry.Path);
         writer.WriteFrom(firstRow);
         AtomicFile.Replace(Path.Combine(folder, metadata.FileName), stream => stream.Write(metadata.ToJson()));
         EnsureGroups(root, folder, metadata.Version);
