@@ -24,7 +24,7 @@ internal abstract class TableCodec
 
     /// <summary>
     /// The suffixes of files the format keeps beside an entry's file (CSV and JSON lines: its schema);
-    /// they are checked for links with the file.
+    /// they count against the name limits and are checked for links with the file.
     /// </summary>
     public IReadOnlyList<string> Sidecars { get; private init; } = [];
 
