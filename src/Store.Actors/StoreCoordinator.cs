@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Store.Core;
-using Store.Core.Storage;
 using static Store.Actors.StoreProtocol;
 
 namespace Store.Actors;
@@ -189,7 +188,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
 
         try
         {
-            StorePaths.Validate(path);
+            _ops.Store.ValidatePath(path);
         }
         catch (InvalidPathException e)
         {
