@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Store.Core;
-using Store.Core.Storage;
 using static Store.Actors.StoreProtocol;
 
 namespace Store.Actors;
@@ -255,7 +254,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
 
         try
         {
-            StorePaths.Validate(path);
+            _ops.Store.ValidatePath(path);
         }
         catch (InvalidPathException e)
         {

@@ -45,6 +45,17 @@ public abstract class DataStore : IDisposable
     /// <summary>Every entry path, in memory or on disk, sorted.</summary>
     public abstract IReadOnlyList<string> Available();
 
+    /// <summary>
+    /// Throws unless <paramref name="path"/> can become an entry of this store: it follows the path
+    /// rules, its files fit the file system's name and path lengths once the disk format's extension,
+    /// sidecars and temporary names are added, and no existing name on the way is a symbolic link.
+    /// The store runs it on the first command for a path (later commands to a known path skip it);
+    /// a router (the actor store) runs it before it accepts a path, so a path the disk cannot hold
+    /// is refused before it is acknowledged. Memory-only stores check the path rules only.
+    /// </summary>
+    /// <exception cref="InvalidPathException">The path is refused; the message names it and what is wrong.</exception>
+    public abstract void ValidatePath(string path);
+
     /// <summary><see cref="Flush"/> on the thread pool.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) => Task.Run(Flush, cancellationToken);
 

@@ -168,6 +168,18 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     }
 
     /// <inheritdoc />
+    public override void ValidatePath(string path)
+    {
+        if (_codec is null)
+        {
+            StorePaths.Validate(path);
+            return;
+        }
+
+        _codec.Layout.CheckNew(Path, path);
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();
@@ -216,11 +228,17 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
         _entries.Clear();
     }
 
-    // Only valid paths are ever added, so a hit needs no validation: appends skip it.
+    // Only valid paths are ever added, so a hit needs no validation (nor file-system calls): appends skip it.
     private ArrayEntry EntryFor(string path) =>
         _entries.TryGetValue(path, out var entry)
             ? entry
-            : _entries.GetOrAdd(StorePaths.Validate(path), p => ArrayEntry.CreateNew(p, _codec, Path, _pool));
+            : _entries.GetOrAdd(Validated(path), p => ArrayEntry.CreateNew(p, _codec, Path, _pool));
+
+    private string Validated(string path)
+    {
+        ValidatePath(path);
+        return path;
+    }
 
     private ArrayEntry? Existing(string path)
     {

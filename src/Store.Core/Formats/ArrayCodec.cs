@@ -2,6 +2,7 @@ using Store.Core.Arrays;
 using Store.Core.Formats.Npy;
 using Store.Core.Formats.Npz;
 using Store.Core.Formats.Zarr;
+using Store.Core.Storage;
 
 namespace Store.Core.Formats;
 
@@ -41,7 +42,10 @@ internal abstract class ArrayCodec
     {
     }
 
-    /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
+    /// <summary>The names this format gives an entry on disk, and the limit and link checks on them.</summary>
+    public abstract EntryLayout Layout { get; }
+
+    /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
     public abstract IReadOnlyList<string> Discover(string root);
 
     /// <summary>Opens the flushed data of <paramref name="path"/>, or returns null when it has none.</summary>
@@ -58,17 +62,17 @@ internal abstract class ArrayCodec
     /// <summary>Deletes files matching <paramref name="pattern"/> under <paramref name="root"/>, then folders left empty.</summary>
     protected static void DeleteFiles(string root, string pattern)
     {
-        foreach (var file in Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories))
+        foreach (var file in StorePaths.EnumerateFiles(root, pattern))
         {
             File.Delete(file);
         }
 
-        foreach (var file in Directory.EnumerateFiles(root, "*" + Storage.AtomicFile.TempSuffix, SearchOption.AllDirectories))
+        foreach (var file in StorePaths.EnumerateFiles(root, "*" + AtomicFile.TempSuffix))
         {
             File.Delete(file);
         }
 
-        foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(f => f.Length))
+        foreach (var folder in StorePaths.EnumerateDirectories(root).OrderByDescending(f => f.Length))
         {
             if (!Directory.EnumerateFileSystemEntries(folder).Any())
             {

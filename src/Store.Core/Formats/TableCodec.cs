@@ -14,8 +14,19 @@ namespace Store.Core.Formats;
 /// </summary>
 internal abstract class TableCodec
 {
+    private EntryLayout? _layout;
+
     /// <summary>The file extension of entries, with the dot.</summary>
     public abstract string Extension { get; }
+
+    /// <summary>
+    /// The suffixes of files the format keeps beside an entry's file (CSV and JSON lines: its schema);
+    /// they count against the name limits and are checked for links with the file.
+    /// </summary>
+    public IReadOnlyList<string> Sidecars { get; private init; } = [];
+
+    /// <summary>The names an entry has on disk, and the limit and link checks on them.</summary>
+    public EntryLayout Layout => _layout ??= EntryLayout.File(Extension, [.. Sidecars]);
 
     /// <summary>The codec for <paramref name="format"/>, or null for memory-only stores.</summary>
     /// <exception cref="StoreException">A format that does not hold tables (yet).</exception>
@@ -24,21 +35,25 @@ internal abstract class TableCodec
         DiskFormat.None => null,
         DiskFormat.Parquet => new ParquetTableCodec(),
         DiskFormat.Ipc => new IpcTableCodec(),
-        DiskFormat.Csv => new CsvTableCodec(),
-        DiskFormat.Json => new JsonLinesTableCodec(),
+        DiskFormat.Csv => new CsvTableCodec { Sidecars = [TextSidecar.Suffix] },
+        DiskFormat.Json => new JsonLinesTableCodec { Sidecars = [TextSidecar.Suffix] },
         _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet, Csv, Ipc or Json."),
     };
 
-    /// <summary>The entry paths stored under <paramref name="root"/>.</summary>
+    /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
     public virtual IReadOnlyList<string> Discover(string root) =>
-        Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+        StorePaths.EnumerateFiles(root, "*" + Extension)
             .Select(file => StorePaths.EntryFor(root, file, Extension))
             .OfType<string>()
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The file of entry <paramref name="path"/>.</summary>
-    public string FileFor(string root, string path) => StorePaths.FileFor(root, path, Extension);
+    /// <summary>
+    /// The file of entry <paramref name="path"/>, checked on every use (a few <c>lstat</c> calls):
+    /// neither it, its sidecars nor a folder on the way may be a symbolic link, since appends open it in place.
+    /// </summary>
+    /// <exception cref="InvalidPathException">A name on the way is a link.</exception>
+    public string FileFor(string root, string path) => Layout.Locate(root, path);
 
     /// <summary>The stored schema and row count, read without loading the rows; null when there is no file.</summary>
     /// <exception cref="CorruptDataException">The file cannot be read.</exception>
@@ -93,9 +108,9 @@ internal abstract class TableCodec
     /// <summary>Removes every file of this format under <paramref name="root"/> (with sidecars beside them).</summary>
     public void Clear(string root)
     {
-        foreach (var file in Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
-                     .Concat(Directory.EnumerateFiles(root, "*" + Extension + ".schema", SearchOption.AllDirectories))
-                     .Concat(Directory.EnumerateFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories)))
+        foreach (var file in StorePaths.EnumerateFiles(root, "*" + Extension)
+                     .Concat(StorePaths.EnumerateFiles(root, "*" + Extension + TextSidecar.Suffix))
+                     .Concat(StorePaths.EnumerateFiles(root, "*" + AtomicFile.TempSuffix)))
         {
             File.Delete(file);
         }

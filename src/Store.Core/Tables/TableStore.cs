@@ -120,6 +120,18 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     }
 
     /// <inheritdoc />
+    public override void ValidatePath(string path)
+    {
+        if (_codec is null)
+        {
+            StorePaths.Validate(path);
+            return;
+        }
+
+        _codec.Layout.CheckNew(Path, path);
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();
@@ -183,11 +195,17 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     /// <inheritdoc />
     protected override void Release() => _entries.Clear();
 
-    // Only valid paths are ever added, so a hit needs no validation.
+    // Only valid paths are ever added, so a hit needs no validation (nor file-system calls).
     private TableEntry EntryFor(string path) =>
         _entries.TryGetValue(path, out var entry)
             ? entry
-            : _entries.GetOrAdd(StorePaths.Validate(path), p => TableEntry.CreateNew(p, _codec, Path));
+            : _entries.GetOrAdd(Validated(path), p => TableEntry.CreateNew(p, _codec, Path));
+
+    private string Validated(string path)
+    {
+        ValidatePath(path);
+        return path;
+    }
 
     private TableEntry? Existing(string path)
     {

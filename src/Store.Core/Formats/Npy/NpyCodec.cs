@@ -15,12 +15,17 @@ internal sealed class NpyCodec : ArrayCodec
     /// <summary>The file extension of entries.</summary>
     public const string Extension = ".npy";
 
+    private static readonly EntryLayout FileLayout = EntryLayout.File(Extension);
+
     /// <inheritdoc />
     public override DiskFormat Format => DiskFormat.Npy;
 
     /// <inheritdoc />
+    public override EntryLayout Layout => FileLayout;
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Discover(string root) =>
-        Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories)
+        StorePaths.EnumerateFiles(root, "*" + Extension)
             .Select(file => StorePaths.EntryFor(root, file, Extension))
             .OfType<string>()
             .Order(StringComparer.Ordinal)
@@ -29,7 +34,7 @@ internal sealed class NpyCodec : ArrayCodec
     /// <inheritdoc />
     public override ArraySource? Open(string root, string path)
     {
-        var file = StorePaths.FileFor(root, path, Extension);
+        var file = FileLayout.Locate(root, path);
         return File.Exists(file) ? NpyFileSource.Open(file) : null;
     }
 
@@ -59,7 +64,8 @@ internal sealed class NpyCodec : ArrayCodec
 
     private static void FlushEntry(string root, ArrayEntry entry)
     {
-        var file = StorePaths.FileFor(root, entry.Path, Extension);
+        // Checked before anything is opened: an in-place append would write through a link.
+        var file = FileLayout.Locate(root, entry.Path);
         var shape = entry.Shape!;
         var dtype = entry.DType!.Value;
         if (!entry.NeedsRewrite && entry.PersistedBytes > 0

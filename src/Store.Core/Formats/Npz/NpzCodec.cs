@@ -18,6 +18,8 @@ internal sealed class NpzCodec : ArrayCodec
 
     private const string MemberExtension = ".npy";
 
+    private static readonly EntryLayout ArchiveLayout = EntryLayout.Archive(ArchiveName, MemberExtension);
+
     private readonly Lock _archiveGate = new();
     private ZipIndex? _archive;
 
@@ -25,11 +27,24 @@ internal sealed class NpzCodec : ArrayCodec
     public override DiskFormat Format => DiskFormat.Npz;
 
     /// <inheritdoc />
+    public override EntryLayout Layout => ArchiveLayout;
+
+    /// <inheritdoc />
+    /// <remarks>An archive that is a symbolic link is not opened: the store lists nothing and refuses every path.</remarks>
     public override IReadOnlyList<string> Discover(string root)
     {
         lock (_archiveGate)
         {
-            var archive = OpenArchive(root);
+            ZipIndex? archive;
+            try
+            {
+                archive = OpenArchive(root);
+            }
+            catch (InvalidPathException)
+            {
+                return [];
+            }
+
             return archive is null
                 ? []
                 : archive.Names
@@ -71,6 +86,8 @@ internal sealed class NpzCodec : ArrayCodec
                 held.Add(entry.Gate);
             }
 
+            // The old archive's members are copied into the new one: never read them through a link.
+            ArchiveLayout.CheckLinks(root, ArchiveName);
             var archivePath = ArchivePath(root);
             try
             {
@@ -181,8 +198,14 @@ internal sealed class NpzCodec : ArrayCodec
 
     private ZipIndex? OpenArchive(string root)
     {
+        if (_archive is not null)
+        {
+            return _archive;
+        }
+
+        ArchiveLayout.CheckLinks(root, ArchiveName);
         var path = ArchivePath(root);
-        return _archive ??= File.Exists(path) ? ZipIndex.Open(path) : null;
+        return _archive = File.Exists(path) ? ZipIndex.Open(path) : null;
     }
 
     private static string ArchivePath(string root) => Path.Combine(root, ArchiveName);

@@ -20,7 +20,7 @@ internal abstract class TextTableCodec : TableCodec
     /// <inheritdoc />
     public override IReadOnlyList<string> Discover(string root) =>
         base.Discover(root)
-            .Concat(Sidecars(root)
+            .Concat(SidecarFiles(root)
                 .Select(sidecar => sidecar[..^TextSidecar.Suffix.Length])
                 .Where(file => !File.Exists(file) && PendingOf(file) is not null)
                 .Select(file => StorePaths.EntryFor(root, file, Extension))
@@ -33,7 +33,7 @@ internal abstract class TextTableCodec : TableCodec
     public override void Recover(string root)
     {
         var untrusted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var sidecar in Sidecars(root).ToList())
+        foreach (var sidecar in SidecarFiles(root).ToList())
         {
             var file = sidecar[..^TextSidecar.Suffix.Length];
             TextSidecar? record;
@@ -47,7 +47,7 @@ internal abstract class TextTableCodec : TableCodec
                 continue;
             }
 
-            if (record?.PendingFile(file) is { } pending && File.Exists(pending))
+            if (PendingOf(file, record) is { } pending)
             {
                 AtomicFile.Commit(pending, file);
             }
@@ -64,7 +64,7 @@ internal abstract class TextTableCodec : TableCodec
         }
 
         // Every committed write is renamed now, so the temporary files left are flushes a crash cut short.
-        foreach (var temp in Directory.EnumerateFiles(root, $".*{Extension}.*{AtomicFile.TempSuffix}", SearchOption.AllDirectories).ToList())
+        foreach (var temp in StorePaths.EnumerateFiles(root, $".*{Extension}.*{AtomicFile.TempSuffix}").ToList())
         {
             var name = Path.GetFileName(temp);
             var dataName = name[1..(name.LastIndexOf(Extension + ".", StringComparison.Ordinal) + Extension.Length)];
@@ -227,13 +227,12 @@ internal abstract class TextTableCodec : TableCodec
         return [.. Enumerable.Range(0, names.Count)];
     }
 
-    private IEnumerable<string> Sidecars(string root) =>
-        Directory.EnumerateFiles(root, "*" + Extension + TextSidecar.Suffix, SearchOption.AllDirectories);
+    private IEnumerable<string> SidecarFiles(string root) => StorePaths.EnumerateFiles(root, "*" + Extension + TextSidecar.Suffix);
 
     private static string? PendingOf(string file) => PendingOf(file, TryRead(file));
 
     private static string? PendingOf(string file, TextSidecar? record) =>
-        record?.PendingFile(file) is { } pending && File.Exists(pending) ? pending : null;
+        record?.PendingFile(file) is { } pending && File.Exists(pending) && new FileInfo(pending).LinkTarget is null ? pending : null;
 
     private static TextSidecar? TryRead(string file)
     {

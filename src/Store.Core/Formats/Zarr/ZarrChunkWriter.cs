@@ -9,12 +9,14 @@ namespace Store.Core.Formats.Zarr;
 /// with the fill value to the full chunk shape, as the spec requires. A chunk file that already
 /// exists is replaced atomically (readers of the old metadata still find their rows in it); a new
 /// one is written in place, since no metadata points at it yet. Every file reaches the disk before
-/// <see cref="WriteFrom"/> returns.
+/// <see cref="WriteFrom"/> returns. No chunk file, nor folder of chunk keys, is written through a
+/// symbolic link: each is checked before use (once per folder) and a new file is created exclusively.
 /// </summary>
-internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByteSource data)
+internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByteSource data, string path)
 {
     private readonly int _itemSize = metadata.DType.ItemSize();
     private readonly HashSet<string> _newFolders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checkedFolders = new(StringComparer.Ordinal);
 
     /// <summary>Writes every chunk (or shard) whose rows reach <paramref name="firstRow"/> or beyond.</summary>
     public void WriteFrom(long firstRow)
@@ -55,7 +57,9 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
     {
         var origin = index.Zip(metadata.ChunkShape, (i, c) => i * c).ToArray();
         var bytes = metadata.InnerChunkShape is { } inner ? Shard(origin, inner) : Encode(origin, metadata.ChunkShape);
-        var file = Path.Combine(folder, metadata.ChunkKey(index).Replace('/', Path.DirectorySeparatorChar));
+        var key = metadata.ChunkKey(index);
+        var file = Path.Combine(folder, key.Replace('/', Path.DirectorySeparatorChar));
+        CheckNoLinks(key);
         if (File.Exists(file))
         {
             AtomicFile.Replace(file, stream => stream.Write(bytes));
@@ -70,10 +74,30 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         }
 
         _newFolders.Add(parent);
-        using var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        // CreateNew (O_EXCL) never follows a link that appeared since the check.
+        using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         output.Write(bytes);
         output.Flush(flushToDisk: true);
         CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
+    }
+
+    /// <summary>Refuses a chunk key whose file, or a folder on the way to it below the array's folder, is a symbolic link.</summary>
+    private void CheckNoLinks(string key)
+    {
+        var at = folder;
+        var names = key.Split('/');
+        for (var i = 0; i < names.Length - 1; i++)
+        {
+            var next = Path.Combine(at, names[i]);
+            if (_checkedFolders.Add(next) && !StorePaths.CheckNoLink(at, names[i], path))
+            {
+                return; // Missing: created by this writer below.
+            }
+
+            at = next;
+        }
+
+        StorePaths.CheckNoLink(at, names[^1], path);
     }
 
     /// <summary>A shard: its inner chunks encoded one after another, then the (offset, length) index and its crc32c.</summary>

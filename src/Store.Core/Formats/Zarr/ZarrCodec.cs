@@ -17,13 +17,18 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
 {
     private static readonly string[] MetadataFiles = [".zarray", "zarr.json"];
 
+    private static readonly EntryLayout FolderLayout = EntryLayout.Folder(MetadataFiles, [".zgroup", "zarr.json"]);
+
     /// <inheritdoc />
     public override DiskFormat Format => DiskFormat.Zarr;
 
     /// <inheritdoc />
+    public override EntryLayout Layout => FolderLayout;
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Discover(string root) =>
         MetadataFiles
-            .SelectMany(name => Directory.EnumerateFiles(root, name, SearchOption.AllDirectories))
+            .SelectMany(name => StorePaths.EnumerateFiles(root, name))
             .Where(file => Path.GetFileName(file) == ".zarray" || IsArrayDocument(file))
             .Select(file => Path.GetDirectoryName(file)!)
             .Where(folder => Path.GetFullPath(folder) != Path.GetFullPath(root))
@@ -40,7 +45,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
     /// <inheritdoc />
     public override ArraySource? Open(string root, string path)
     {
-        var folder = StorePaths.FileFor(root, path, "");
+        var folder = FolderLayout.Locate(root, path);
         return ReadMetadata(folder) is { } metadata ? new ZarrArraySource(folder, metadata) : null;
     }
 
@@ -109,7 +114,8 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
 
     private void FlushEntry(string root, ArrayEntry entry)
     {
-        var folder = StorePaths.FileFor(root, entry.Path, "");
+        // Checked before anything is written: chunk files are created in place, and a link would take them out of the root.
+        var folder = FolderLayout.Locate(root, entry.Path);
         var dtype = entry.DType!.Value;
         var shape = entry.Shape!;
         ZarrMetadata? existing;
@@ -150,7 +156,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
         }
 
         Directory.CreateDirectory(folder);
-        var writer = new ZarrChunkWriter(folder, metadata, entry);
+        var writer = new ZarrChunkWriter(folder, metadata, entry, entry.Path);
         writer.WriteFrom(firstRow);
         CrashPoint.Hit(CrashPoint.ZarrChunksWritten);
         AtomicFile.Replace(Path.Combine(folder, metadata.FileName), stream => stream.Write(metadata.ToJson()));
