@@ -3,7 +3,7 @@ namespace Store.Core;
 /// <summary>
 /// The seed's <c>Store</c> operations for one kind of data: <typeparamref name="TData"/> in and out,
 /// <typeparamref name="TView"/> to select part of it, <typeparamref name="TReference"/> for lazy access.
-/// Every operation has an <c>…Async</c> form; those that may touch the disk run on the thread pool.
+/// The data operations have <c>…Async</c> forms; those that may touch the disk run on the thread pool.
 /// </summary>
 /// <typeparam name="TData">The in-memory data (an array, a table).</typeparam>
 /// <typeparam name="TView">A selection of part of an entry.</typeparam>
