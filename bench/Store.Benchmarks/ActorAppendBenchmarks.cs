@@ -52,8 +52,8 @@ public class ActorAppendBenchmarks
         _root = Frames.TempRoot("actors");
         _lockedArrays = ArrayStore.InMemory();
         _lockedTables = TableStore.InMemory();
-        _arraysNone = ArrayActorStore.Open(new ActorStoreOptions());
-        _tablesNone = TableActorStore.Open(new ActorStoreOptions());
+        _arraysNone = ArrayActorStore.Open(ActorStoreOptions.InMemory);
+        _tablesNone = TableActorStore.Open(ActorStoreOptions.InMemory);
         _arraysJournal = ArrayActorStore.Open(Journaled("arrays"));
         _tablesJournal = TableActorStore.Open(Journaled("tables"));
     }

@@ -6,16 +6,23 @@ namespace Store.Actors;
 /// <summary>How an actor store runs. Every property has a default that suits one process writing one store.</summary>
 public sealed record ActorStoreOptions
 {
+    /// <summary>A store in memory only (<see cref="DiskFormat.None"/>, no root): add other options with <c>with</c>.</summary>
+    public static ActorStoreOptions InMemory { get; } = new() { DiskFormat = Core.DiskFormat.None };
+
     /// <summary>The store's root folder. <b>Default</b>: none; required unless <see cref="DiskFormat"/> is <see cref="DiskFormat.None"/>.</summary>
     public string Root { get; init; } = "";
 
     /// <summary>How the root is opened: <c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c> or <c>w-</c>. <b>Default</b>: <c>a</c>.</summary>
     public string Mode { get; init; } = "a";
 
-    /// <summary>The format flushes write. <b>Default</b>: <see cref="DiskFormat.None"/> (memory only).</summary>
-    public DiskFormat DiskFormat { get; init; } = DiskFormat.None;
+    /// <summary>
+    /// The format flushes write. <b>Default</b>: null, the format the root's manifest records or its
+    /// files show; for a new root Zarr (arrays) or Parquet (tables), as <c>StoreOptions</c> does.
+    /// <see cref="DiskFormat.None"/> (memory only, no <see cref="Root"/>) only when set explicitly.
+    /// </summary>
+    public DiskFormat? DiskFormat { get; init; }
 
-    /// <summary>Layout of new Zarr arrays. <b>Default</b>: <see cref="ZarrOptions"/>' defaults (v3, uncompressed).</summary>
+    /// <summary>Layout of new Zarr arrays. <b>Default</b>: what the root records; for a new root <see cref="ZarrOptions"/>' defaults (v3, uncompressed).</summary>
     public ZarrOptions? Zarr { get; init; }
 
     /// <summary>When acknowledged changes are safe from a crash. <b>Default</b>: <see cref="Durability.None"/>.</summary>

@@ -45,22 +45,28 @@ public static class ActorStoreOptionsValidator
 
         var problems = new List<string>();
         var formats = FormatsOf(kind);
-        if (!formats.Contains(options.DiskFormat))
+        if (options.DiskFormat is { } format && !formats.Contains(format))
         {
             problems.Add($"{Name}.DiskFormat is {options.DiskFormat}; expected one of {string.Join(", ", formats)} for a{(kind == StoreKind.Array ? "n array" : " table")} store.");
         }
 
         if (options.Root is null)
         {
-            problems.Add($"{Name}.Root is null; expected a folder, or \"\" with DiskFormat None.");
+            problems.Add($"{Name}.Root is null; expected a folder, or \"\" with DiskFormat None (memory only).");
         }
         else if (options.Root.Contains('\0'))
         {
             problems.Add($"{Name}.Root contains a NUL character; expected a folder path.");
         }
-        else if (string.IsNullOrWhiteSpace(options.Root) && options.DiskFormat != DiskFormat.None && formats.Contains(options.DiskFormat))
+        else if (string.IsNullOrWhiteSpace(options.Root) && options.DiskFormat != DiskFormat.None)
         {
-            problems.Add($"{Name}.Root is {Show(options.Root)}; expected a folder for DiskFormat {options.DiskFormat}.");
+            problems.Add(options.DiskFormat is { } asked
+                ? $"{Name}.Root is {Show(options.Root)}; expected a folder for DiskFormat {asked}."
+                : $"{Name}.Root is {Show(options.Root)}; expected a folder, or DiskFormat None for a store in memory only.");
+        }
+        else if (!string.IsNullOrEmpty(options.Root) && options.DiskFormat == DiskFormat.None)
+        {
+            problems.Add($"{Name}.Root is {Show(options.Root)} but DiskFormat is None (memory only, which takes no root); expected no Root, or a DiskFormat (or none, for what the root holds).");
         }
 
         if (!Enum.IsDefined(options.Durability))

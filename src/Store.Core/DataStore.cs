@@ -1,26 +1,65 @@
+using Store.Core.Formats;
+using Store.Core.Formats.Zarr;
+using Store.Core.Storage;
+
 namespace Store.Core;
 
 /// <summary>
 /// The seed's abstract <c>Store</c>: a root folder opened in a mode, flushed in a disk format.
 /// Opening enforces the mode table: <c>r</c> and <c>r+</c> need an existing root, <c>w-</c> a
-/// missing one, <c>a</c>, <c>w</c> and <c>w-</c> create it. <see cref="DiskFormat.None"/> stores
-/// live in memory and never touch the path. Typed operations live in
-/// <see cref="DataStore{TData, TView, TReference}"/>.
+/// missing one, <c>a</c>, <c>w</c> and <c>w-</c> create it. A writable open takes the root's
+/// one-writer lock (<see cref="StoreLockedException"/> when another store holds it). The disk format
+/// is the one asked for, else the one the root's manifest records, else the one its files show
+/// (a root another tool wrote), else the kind's default for a new root (Zarr, Parquet); asking for a
+/// format the root contradicts is a <see cref="StoreModeException"/> naming both.
+/// <see cref="DiskFormat.None"/> stores live in memory, only when asked for, and take no root.
+/// Typed operations live in <see cref="DataStore{TData, TView, TReference}"/>.
 /// </summary>
 public abstract class DataStore : IDisposable
 {
-    /// <summary>Opens the root as <paramref name="mode"/> demands.</summary>
-    /// <param name="path">The root folder; ignored (may be empty) for <see cref="DiskFormat.None"/>.</param>
+    private readonly RootLock? _lock;
+
+    /// <summary>Opens the root as <paramref name="mode"/> demands and settles its disk format.</summary>
+    /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
     /// <param name="mode">How to open it.</param>
-    /// <param name="diskFormat">The format flushes write.</param>
+    /// <param name="diskFormat">The format flushes write; null for what the root holds (a new root: the kind's default).</param>
     /// <param name="kind">What the store holds.</param>
-    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
-    protected DataStore(string path, StoreMode mode, DiskFormat diskFormat, StoreKind kind)
+    /// <exception cref="StoreModeException">The root does not satisfy the mode, or holds another format or kind than asked.</exception>
+    /// <exception cref="StoreLockedException">Another store has the root open for writing.</exception>
+    protected DataStore(string path, StoreMode mode, DiskFormat? diskFormat, StoreKind kind)
     {
         Mode = mode;
-        DiskFormat = diskFormat;
         Kind = kind;
-        Path = diskFormat == DiskFormat.None ? path : PrepareRoot(path, mode);
+        if (diskFormat == Core.DiskFormat.None)
+        {
+            if (!string.IsNullOrEmpty(path))
+            {
+                throw new StoreModeException(
+                    $"A memory-only store (DiskFormat.None) takes no root, but '{path}' was given: give the root without a format (to use what it holds) or with its format, or \"\" for memory only.",
+                    path);
+            }
+
+            Path = path;
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new StoreModeException("A store needs a root folder; for a store in memory only, ask for DiskFormat.None explicitly.");
+        }
+
+        var existed = Directory.Exists(System.IO.Path.GetFullPath(path));
+        Path = PrepareRoot(path, mode);
+        try
+        {
+            _lock = mode.CanWrite() ? RootLock.Acquire(Path, mode) : null;
+            (DiskFormat, Manifest) = SettleFormat(diskFormat, existed);
+        }
+        catch
+        {
+            _lock?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The root folder (a full path), or what was given for a memory-only store.</summary>
@@ -31,6 +70,9 @@ public abstract class DataStore : IDisposable
 
     /// <summary>The format <see cref="Flush"/> writes.</summary>
     public DiskFormat DiskFormat { get; }
+
+    /// <summary>The root's manifest as the store found it (null: none, or mode <c>w</c>, which starts afresh).</summary>
+    private protected RootManifest? Manifest { get; }
 
     /// <summary>What the store holds.</summary>
     public StoreKind Kind { get; }
@@ -82,6 +124,7 @@ public abstract class DataStore : IDisposable
         {
             IsDisposed = true;
             Release();
+            _lock?.Dispose();
             GC.SuppressFinalize(this);
         }
     }
@@ -103,6 +146,103 @@ public abstract class DataStore : IDisposable
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> once disposed.</summary>
     protected void EnsureOpen() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+    /// <summary>
+    /// Finishes opening a disk store once its codec is ready: mode <c>w</c> has removed what the root
+    /// held, and a writable store records what the root now holds when the manifest is missing or stale.
+    /// </summary>
+    private protected void Opened(ZarrOptions? zarr)
+    {
+        if (Mode.CanWrite() && DiskFormat != DiskFormat.None && Manifest is null)
+        {
+            new RootManifest(Kind, DiskFormat, zarr).Write(Path);
+        }
+    }
+
+    /// <summary>Releases the root lock of a store whose constructor failed after the base opened the root.</summary>
+    private protected void AbandonOpen() => _lock?.Dispose();
+
+    /// <summary>Mode <c>w</c>: removes the files of the format the root held before (when another) and of this store's format.</summary>
+    private protected void ClearRoot(DiskFormat? previous)
+    {
+        foreach (var format in new[] { previous, DiskFormat }.OfType<DiskFormat>().Distinct())
+        {
+            if (RootManifest.KindOf(format) == StoreKind.Array)
+            {
+                ArrayCodec.Create(format, null)?.Clear(Path);
+            }
+            else
+            {
+                TableCodec.Create(format)?.Clear(Path);
+            }
+        }
+    }
+
+    // The format asked for, or the one the root records or shows; a contradiction is refused.
+    private (DiskFormat Format, RootManifest? Manifest) SettleFormat(DiskFormat? requested, bool existed)
+    {
+        var manifest = existed ? RootManifest.Read(Path) : null;
+        var kinds = RootManifest.Plural(Kind);
+        if (Mode == StoreMode.Write)
+        {
+            PreviousFormat = manifest?.Format ?? (existed ? RootManifest.Detect(Path).Keys.Cast<DiskFormat?>().FirstOrDefault() : null);
+            return (requested ?? Default(Kind), null);
+        }
+
+        if (manifest is not null)
+        {
+            if (manifest.Kind != Kind)
+            {
+                throw new StoreModeException(
+                    $"Store root '{Path}' holds {RootManifest.Plural(manifest.Kind)} ({manifest.Format}, recorded in {RootManifest.FileName}); it cannot be opened as a store of {kinds}.", Path);
+            }
+
+            if (requested is { } asked && asked != manifest.Format)
+            {
+                throw new StoreModeException(
+                    $"Store root '{Path}' holds {manifest.Format} {kinds} (recorded in {RootManifest.FileName}), but DiskFormat {asked} was asked; open it without a format, or with {manifest.Format}.", Path);
+            }
+
+            return (manifest.Format, manifest);
+        }
+
+        var found = existed ? RootManifest.Detect(Path) : new Dictionary<DiskFormat, string>();
+        var ofKind = found.Where(f => RootManifest.KindOf(f.Key) == Kind).ToList();
+        var other = found.Where(f => RootManifest.KindOf(f.Key) != Kind).ToList();
+        string Describe(IEnumerable<KeyValuePair<DiskFormat, string>> formats) => string.Join(", ", formats.Select(f => $"{f.Key} ({f.Value})"));
+        if (ofKind.Count == 0 && other.Count > 0)
+        {
+            throw new StoreModeException(
+                $"Store root '{Path}' holds {RootManifest.Plural(RootManifest.KindOf(other[0].Key))}: {Describe(other)}; it cannot be opened as a store of {kinds}.", Path);
+        }
+
+        if (requested is { } format)
+        {
+            if (ofKind.Count > 0 && ofKind.All(f => f.Key != format))
+            {
+                throw new StoreModeException(
+                    $"Store root '{Path}' holds {Describe(ofKind)}, but DiskFormat {format} was asked; open it without a format, or with {ofKind[0].Key}.", Path);
+            }
+
+            return (format, null);
+        }
+
+        return ofKind.Count switch
+        {
+            1 => (ofKind[0].Key, null),
+            > 1 => throw new StoreModeException(
+                $"Store root '{Path}' holds {kinds} in several formats: {Describe(ofKind)}; give the DiskFormat to open.", Path),
+            _ when Mode is StoreMode.Read or StoreMode.ReadWrite => throw new StoreModeException(
+                $"Store root '{Path}' holds no store: no {RootManifest.FileName} and no files of any format; give a DiskFormat (or open it with mode 'a' to create a {Default(Kind)} store).", Path),
+            _ => (Default(Kind), null),
+        };
+    }
+
+    /// <summary>Mode <c>w</c>: the format the root held before it is cleared, if any.</summary>
+    private protected DiskFormat? PreviousFormat { get; private set; }
+
+    /// <summary>The format of a new root when none is asked for.</summary>
+    public static DiskFormat Default(StoreKind kind) => kind == StoreKind.Array ? DiskFormat.Zarr : DiskFormat.Parquet;
 
     private static string PrepareRoot(string path, StoreMode mode)
     {

@@ -14,7 +14,7 @@ public abstract class DataStore<TData, TView, TReference> : DataStore
     where TReference : class
 {
     /// <inheritdoc />
-    protected DataStore(string path, StoreMode mode, DiskFormat diskFormat, StoreKind kind)
+    protected DataStore(string path, StoreMode mode, DiskFormat? diskFormat, StoreKind kind)
         : base(path, mode, diskFormat, kind)
     {
     }

@@ -19,17 +19,23 @@ public sealed class StoreOptions
     /// <summary>How the roots are opened: <c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c> or <c>w-</c>. <b>Default</b>: <c>a</c>.</summary>
     public string Mode { get; set; } = "a";
 
-    /// <summary>The array format: None, Npy, Npz or Zarr. <b>Default</b>: Zarr.</summary>
-    public DiskFormat ArrayFormat { get; set; } = DiskFormat.Zarr;
+    /// <summary>
+    /// The array format: None (memory only), Npy, Npz or Zarr. <b>Default</b>: what <c>&lt;Root&gt;/arrays</c>
+    /// holds (its manifest, or its files); Zarr for a new root. A format the root contradicts is refused.
+    /// </summary>
+    public DiskFormat? ArrayFormat { get; set; }
 
-    /// <summary>The table format: None, Parquet, Csv, Ipc or Json. <b>Default</b>: Parquet.</summary>
-    public DiskFormat TableFormat { get; set; } = DiskFormat.Parquet;
+    /// <summary>
+    /// The table format: None (memory only), Parquet, Csv, Ipc or Json. <b>Default</b>: what
+    /// <c>&lt;Root&gt;/tables</c> holds; Parquet for a new root. A format the root contradicts is refused.
+    /// </summary>
+    public DiskFormat? TableFormat { get; set; }
 
-    /// <summary>Zarr format version of new arrays, 2 or 3. <b>Default</b>: 3.</summary>
-    public int ZarrVersion { get; set; } = 3;
+    /// <summary>Zarr format version of new arrays, 2 or 3. <b>Default</b>: the root's version (3 for a new root), so versions do not mix.</summary>
+    public int? ZarrVersion { get; set; }
 
-    /// <summary>Compressor of new Zarr arrays: None, Gzip, Zlib (version 2 only) or Zstd. <b>Default</b>: None.</summary>
-    public ZarrCompressor ZarrCodec { get; set; } = ZarrCompressor.None;
+    /// <summary>Compressor of new Zarr arrays: None, Gzip, Zlib (version 2 only) or Zstd. <b>Default</b>: what the root records (none for a new root).</summary>
+    public ZarrCompressor? ZarrCodec { get; set; }
 
     /// <summary>When acknowledged changes are safe from a crash: None or Journal. <b>Default</b>: None.</summary>
     public Durability Durability { get; set; } = Durability.None;
@@ -62,15 +68,17 @@ public sealed class StoreOptions
     /// <summary>The actor store options of the array store.</summary>
     public ActorStoreOptions ArrayStore() => Common(ArrayRoot, ArrayFormat) with
     {
-        Zarr = new ZarrOptions { Version = ZarrVersion, Compressor = ZarrCodec },
+        // Neither set: new arrays follow what the root records.
+        Zarr = ZarrVersion is null && ZarrCodec is null ? null : new ZarrOptions { Version = ZarrVersion, Compressor = ZarrCodec ?? ZarrCompressor.None },
     };
 
     /// <summary>The actor store options of the table store.</summary>
     public ActorStoreOptions TableStore() => Common(TableRoot, TableFormat);
 
-    private ActorStoreOptions Common(string root, DiskFormat format) => new()
+    private ActorStoreOptions Common(string root, DiskFormat? format) => new()
     {
-        Root = root,
+        // A memory-only store takes no root.
+        Root = format == DiskFormat.None ? "" : root,
         Mode = Mode,
         DiskFormat = format,
         Durability = Durability,

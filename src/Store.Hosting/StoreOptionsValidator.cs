@@ -33,26 +33,26 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             problems.Add($"{key}:Mode must be one of r, r+, a, w, w-; found '{options.Mode}'.");
         }
 
-        if (!ArrayFormats.Contains(options.ArrayFormat))
+        if (options.ArrayFormat is { } arrayFormat && !ArrayFormats.Contains(arrayFormat))
         {
             problems.Add($"{key}:ArrayFormat must be one of {string.Join(", ", ArrayFormats)}; found {options.ArrayFormat}.");
         }
 
-        if (!TableFormats.Contains(options.TableFormat))
+        if (options.TableFormat is { } tableFormat && !TableFormats.Contains(tableFormat))
         {
             problems.Add($"{key}:TableFormat must be one of {string.Join(", ", TableFormats)}; found {options.TableFormat}.");
         }
 
-        if (options.ZarrVersion is not (2 or 3))
+        if (options.ZarrVersion is not (null or 2 or 3))
         {
-            problems.Add($"{key}:ZarrVersion must be 2 or 3; found {options.ZarrVersion}.");
+            problems.Add($"{key}:ZarrVersion must be 2 or 3, or absent for the root's version; found {options.ZarrVersion}.");
         }
         else if (options.ZarrCodec == ZarrCompressor.Zlib && options.ZarrVersion == 3)
         {
             problems.Add($"{key}:ZarrCodec Zlib exists in Zarr version 2 only; use Gzip or Zstd with ZarrVersion 3.");
         }
 
-        if (!Enum.IsDefined(options.ZarrCodec))
+        if (options.ZarrCodec is { } codec && !Enum.IsDefined(codec))
         {
             problems.Add($"{key}:ZarrCodec must be one of None, Gzip, Zlib, Zstd; found {options.ZarrCodec}.");
         }

@@ -36,7 +36,7 @@ public sealed class StoreRuntime : IAsyncDisposable
 
         logger.LogInformation(
             "Store open: arrays {ArrayFormat} at {ArrayRoot}, tables {TableFormat} at {TableRoot}, mode {Mode}, durability {Durability}",
-            options.ArrayFormat, Arrays.Root, options.TableFormat, Tables.Root, options.Mode, options.Durability);
+            Arrays.DiskFormat, Arrays.Root, Tables.DiskFormat, Tables.Root, options.Mode, options.Durability);
     }
 
     /// <summary>The options the store runs with.</summary>

@@ -57,7 +57,7 @@ public class ActorStoreOptionsValidationTests : IDisposable
             "Root with NUL" => (StoreKind.Array, arrays with { Root = _temp.Path + "/a\0b" }, "Root contains a NUL"),
             "Zarr Version 4" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { Version = 4 } }, "Zarr.Version is 4"),
             "Zarr Compressor 9" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { Compressor = (ZarrCompressor)9 } }, "Zarr.Compressor is 9"),
-            "Zarr Zlib in v3" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { Compressor = ZarrCompressor.Zlib } }, "Zarr.Compressor is Zlib"),
+            "Zarr Zlib in v3" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { Version = 3, Compressor = ZarrCompressor.Zlib } }, "Zarr.Compressor is Zlib"),
             "Zarr CompressionLevel 50" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { CompressionLevel = 50 } }, "Zarr.CompressionLevel is 50"),
             "Zarr TargetChunkBytes 0" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { TargetChunkBytes = 0 } }, "Zarr.TargetChunkBytes is 0"),
             "Zarr ChunkShape 0" => (StoreKind.Array, arrays with { DiskFormat = DiskFormat.Zarr, Zarr = new ZarrOptions { ChunkShape = [0, 3] } }, "Zarr.ChunkShape is (0, 3)"),

@@ -20,7 +20,7 @@ public class ConcurrencyTests : IDisposable
     [InlineData(true, DiskFormat.Npy)]
     public async Task SixteenProducers_TenThousandAppendsEach_ExactCountsOrderAndDisjointRanges(bool sharedPath, DiskFormat format)
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = format, MaxBufferedBytes = 1 << 20 });
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = format == DiskFormat.None ? "" : _temp.Path, DiskFormat = format, MaxBufferedBytes = 1 << 20 });
         var ranges = new ConcurrentBag<(int Producer, int Sequence, string Path, IndexRange Range)>();
         await Task.WhenAll(Enumerable.Range(0, Producers).Select(producer => Task.Run(async () =>
         {
@@ -62,7 +62,7 @@ public class ConcurrencyTests : IDisposable
     [Fact]
     public async Task Read_RacingAppends_NeverSeesATornFrame()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         const int Frames = 2_000;
         const int Width = 3_000;
         var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
@@ -102,7 +102,7 @@ public class ConcurrencyTests : IDisposable
     [Fact]
     public async Task Append_RetriedWithTheSameProducerSequence_IsAppliedOnceAndAnsweredWithTheOriginalRange()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         var first = await store.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }), "producer-a", 1);
         var other = await store.AppendAsync("x", NdArray.From(new[] { 3.0 }), "producer-b", 1);
         var retry = await store.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }), "producer-a", 1);
@@ -119,7 +119,7 @@ public class ConcurrencyTests : IDisposable
     [Fact]
     public async Task ConcurrentRetries_FromManyProducers_DropEveryDuplicate()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(producer => Task.Run(async () =>
         {
             for (var sequence = 0; sequence < 500; sequence++)

@@ -20,7 +20,7 @@ public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Defa
     [Fact]
     public void Append_ToldByAnActor_RepliesAppendedWithProducerAndSequence()
     {
-        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        var store = ArrayActorStore.Open(Sys, ActorStoreOptions.InMemory);
         store.Coordinator.Tell(new Append("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
         store.Coordinator.Tell(new Append("x", NdArray.From(new[] { 3.0 }), "p", 2));
         store.Coordinator.Tell(new Append("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
@@ -33,7 +33,7 @@ public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Defa
     [Fact]
     public void Batch_AppliesCommandsInOrder_AndRepliesOnePerCommand()
     {
-        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        var store = ArrayActorStore.Open(Sys, ActorStoreOptions.InMemory);
         store.Coordinator.Tell(new CommandBatch("x",
         [
             new Append("x", NdArray.From(new[] { 1L, 2 })),
@@ -54,7 +54,7 @@ public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Defa
     [Fact]
     public void InvalidPath_IsRefusedByTheCoordinator_WithoutStartingAnActor()
     {
-        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        var store = ArrayActorStore.Open(Sys, ActorStoreOptions.InMemory);
         store.Coordinator.Tell(new Append("a/../../b", NdArray.From(new[] { 1.0 }), "p", 3));
         var failed = ExpectMsg<AppendFailed>();
         Assert.IsType<InvalidPathException>(failed.Cause);

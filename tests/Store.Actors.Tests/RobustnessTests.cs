@@ -92,7 +92,7 @@ public class RobustnessTests : IDisposable
     [Fact]
     public async Task WrongKindOfData_IsRefusedNamingWhatWasExpected()
     {
-        await using var arrays = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var arrays = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         var append = await arrays.Coordinator.Ask<StoreProtocol.AppendFailed>(new StoreProtocol.Append("x", TestTables.AllTypes(0, 1), "p", 7));
         Assert.IsType<StoreException>(append.Cause);
         Assert.Contains("expected an array", append.Cause.Message);
@@ -151,7 +151,7 @@ public class RobustnessTests : IDisposable
     [Fact]
     public async Task PathActorKilled_IsRestarted_AndKeepsItsData()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         await store.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1);
         var child = await FindPathActor(store, "x");
         child.Tell(Kill.Instance);

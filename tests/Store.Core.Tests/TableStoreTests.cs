@@ -266,7 +266,7 @@ public class TableStoreTests : IDisposable
             store.Append("t", TestTables.AllTypes(0, 3));
         }
 
-        var file = Directory.GetFiles(_temp.Path).Single(f => !f.EndsWith(".schema", StringComparison.Ordinal));
+        var file = Directory.GetFiles(_temp.Path).Single(f => !f.EndsWith(".schema", StringComparison.Ordinal) && !TempFolder.IsStoreFile(f));
         File.AppendAllText(file, format == DiskFormat.Csv ? "row99,true,1" : "{\"s\": \"row99\", \"b\": tr");
 
         using (var store = new TableStore(_temp.Path, "r+", format))

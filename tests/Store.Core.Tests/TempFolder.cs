@@ -11,6 +11,9 @@ public sealed class TempFolder : IDisposable
     /// <summary>The folder's path; it does not exist until something creates it.</summary>
     public string Path { get; }
 
+    /// <summary>Whether <paramref name="file"/> is one of the store's own files at a root (lock, owner, manifest, journal), not data.</summary>
+    public static bool IsStoreFile(string file) => System.IO.Path.GetFileName(file).StartsWith(".store", StringComparison.Ordinal);
+
     /// <summary>A path inside the folder.</summary>
     public string Sub(string name) => System.IO.Path.Combine(Path, name);
 

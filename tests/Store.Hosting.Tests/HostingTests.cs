@@ -73,7 +73,7 @@ public class HostingTests : IDisposable
         using var host = Build(Settings(("Mode", "x"), ("ZarrVersion", "4"), ("FlushInterval", "00:00:00"), ("ArrayFormat", "Parquet"), ("TableFormat", "Zarr")));
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("Store:Mode must be one of r, r+, a, w, w-; found 'x'", error.Message);
-        Assert.Contains("Store:ZarrVersion must be 2 or 3; found 4", error.Message);
+        Assert.Contains("Store:ZarrVersion must be 2 or 3, or absent for the root's version; found 4", error.Message);
         Assert.Contains("Store:FlushInterval must be positive", error.Message);
         Assert.Contains("Store:ArrayFormat must be one of None, Npy, Npz, Zarr; found Parquet", error.Message);
         Assert.Contains("Store:TableFormat must be one of None, Parquet, Csv, Ipc, Json; found Zarr", error.Message);

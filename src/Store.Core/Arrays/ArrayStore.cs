@@ -27,38 +27,62 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     private readonly Lock _archiveFlushGate = new();
 
     /// <summary>Opens an array store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
-    public ArrayStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None, ZarrOptions? zarr = null)
+    /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
+    /// <param name="mode">The seed's mode token.</param>
+    /// <param name="diskFormat">The format; null (the default) for what the root holds, Zarr for a new root.</param>
+    /// <param name="zarr">How <see cref="DiskFormat.Zarr"/> lays out new arrays; null for what the root records.</param>
+    public ArrayStore(string path, string mode, DiskFormat? diskFormat = null, ZarrOptions? zarr = null)
         : this(path, StoreModes.Parse(mode), diskFormat, zarr: zarr)
     {
     }
 
     /// <summary>Opens an array store.</summary>
-    /// <param name="path">The root folder (ignored for <see cref="DiskFormat.None"/>).</param>
+    /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
     /// <param name="mode">How to open the root; see <see cref="StoreMode"/>.</param>
-    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Npy"/>, <see cref="DiskFormat.Npz"/> or <see cref="DiskFormat.Zarr"/>.</param>
+    /// <param name="diskFormat">
+    /// <see cref="DiskFormat.None"/> (memory only), <see cref="DiskFormat.Npy"/>, <see cref="DiskFormat.Npz"/> or
+    /// <see cref="DiskFormat.Zarr"/>; null for the format the root's manifest records or its files show
+    /// (a new root: Zarr). A format the root contradicts is refused.
+    /// </param>
     /// <param name="pool">Where buffer chunks come from and return to. <b>Default</b>: <see cref="ChunkPool.Shared"/>.</param>
-    /// <param name="zarr">How <see cref="DiskFormat.Zarr"/> lays out new arrays. <b>Default</b>: v3, uncompressed, ~2 MiB chunks along axis 0.</param>
-    /// <exception cref="StoreModeException">The root does not satisfy the mode.</exception>
+    /// <param name="zarr">
+    /// How <see cref="DiskFormat.Zarr"/> lays out new arrays. <b>Default</b>: what the root's manifest
+    /// records; for a new root v3, uncompressed, ~2 MiB chunks along axis 0. A null
+    /// <see cref="ZarrOptions.Version"/> follows the root's version, so v2 and v3 arrays do not mix.
+    /// </param>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode, or holds another format or tables.</exception>
+    /// <exception cref="StoreLockedException">Another store has the root open for writing.</exception>
     /// <exception cref="CorruptDataException">An NPZ archive that is not a ZIP file.</exception>
     /// <exception cref="StoreException">Invalid <paramref name="zarr"/> options.</exception>
-    public ArrayStore(string path, StoreMode mode, DiskFormat diskFormat, ChunkPool? pool = null, ZarrOptions? zarr = null)
-        : base(path, mode, diskFormat, StoreKind.Array)
+    public ArrayStore(string path, StoreMode mode, DiskFormat? diskFormat, ChunkPool? pool = null, ZarrOptions? zarr = null)
+        : base(path, mode, ArrayCodec.Check(diskFormat, zarr), StoreKind.Array)
     {
-        _codec = ArrayCodec.Create(diskFormat, zarr);
         _pool = pool ?? ChunkPool.Shared;
-        if (_codec is null)
+        try
         {
-            return;
-        }
+            if (DiskFormat == DiskFormat.None)
+            {
+                return;
+            }
 
-        if (mode == StoreMode.Write)
-        {
-            _codec.Clear(Path);
-        }
+            if (mode == StoreMode.Write)
+            {
+                ClearRoot(PreviousFormat);
+            }
 
-        foreach (var entryPath in _codec.Discover(Path))
+            var layout = DiskFormat == DiskFormat.Zarr ? ZarrLayout(zarr) : null;
+            _codec = ArrayCodec.Create(DiskFormat, layout);
+            foreach (var entryPath in _codec!.Discover(Path))
+            {
+                _entries[entryPath] = ArrayEntry.CreateDiscovered(entryPath, _codec, Path, _pool);
+            }
+
+            Opened(layout);
+        }
+        catch
         {
-            _entries[entryPath] = ArrayEntry.CreateDiscovered(entryPath, _codec, Path, _pool);
+            AbandonOpen();
+            throw;
         }
     }
 
@@ -226,6 +250,19 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
         }
 
         _entries.Clear();
+    }
+
+    // New arrays follow what the root records, else the version of its group (so v2 and v3 do not
+    // mix), else the defaults; options given win, except a null version, which follows the root.
+    private ZarrOptions ZarrLayout(ZarrOptions? requested)
+    {
+        var version = Manifest?.Zarr?.Version ?? RootManifest.ZarrGroupVersion(Path) ?? 3;
+        return requested switch
+        {
+            null => Manifest?.Zarr ?? new ZarrOptions { Version = version },
+            { Version: null } => requested with { Version = version },
+            _ => requested,
+        };
     }
 
     // Only valid paths are ever added, so a hit needs no validation (nor file-system calls): appends skip it.

@@ -22,9 +22,25 @@ internal abstract class ArrayCodec
         DiskFormat.None => null,
         DiskFormat.Npy => new NpyCodec(),
         DiskFormat.Npz => new NpzCodec(),
-        DiskFormat.Zarr => CreateZarr(zarr ?? new ZarrOptions()),
+        DiskFormat.Zarr => CreateZarr((zarr ?? new ZarrOptions()) with { Version = zarr?.Version ?? 3 }),
         _ => throw new StoreException($"Disk format {format} does not hold arrays; expected None, Npy, Npz or Zarr."),
     };
+
+    /// <summary>
+    /// Checks, before a store touches its root, that <paramref name="format"/> (null: to be settled
+    /// from the root) holds arrays and that <paramref name="zarr"/> is valid; returns the format.
+    /// </summary>
+    /// <exception cref="StoreException">A table format, or invalid Zarr options.</exception>
+    public static DiskFormat? Check(DiskFormat? format, ZarrOptions? zarr)
+    {
+        if (format is { } f && f is not (DiskFormat.None or DiskFormat.Npy or DiskFormat.Npz or DiskFormat.Zarr))
+        {
+            throw new StoreException($"Disk format {f} does not hold arrays; expected None, Npy, Npz or Zarr (or none, for what the root holds).");
+        }
+
+        zarr?.Validate();
+        return format;
+    }
 
     private static ZarrCodec CreateZarr(ZarrOptions options)
     {

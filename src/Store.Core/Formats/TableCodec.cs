@@ -40,6 +40,13 @@ internal abstract class TableCodec
         _ => throw new StoreException($"Disk format {format} does not hold tables; expected None, Parquet, Csv, Ipc or Json."),
     };
 
+    /// <summary>Checks, before a store touches its root, that <paramref name="format"/> (null: to be settled from the root) holds tables.</summary>
+    /// <exception cref="StoreException">An array format.</exception>
+    public static DiskFormat? Check(DiskFormat? format) =>
+        format is { } f && f is not (DiskFormat.None or DiskFormat.Parquet or DiskFormat.Ipc or DiskFormat.Csv or DiskFormat.Json)
+            ? throw new StoreException($"Disk format {f} does not hold tables; expected None, Parquet, Csv, Ipc or Json (or none, for what the root holds).")
+            : format;
+
     /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
     public virtual IReadOnlyList<string> Discover(string root) =>
         StorePaths.EnumerateFiles(root, "*" + Extension)

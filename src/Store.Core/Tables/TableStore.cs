@@ -19,36 +19,55 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     private readonly ConcurrentDictionary<string, TableEntry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Opens a table store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
-    public TableStore(string path, string mode, DiskFormat diskFormat = DiskFormat.None)
+    /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
+    /// <param name="mode">The seed's mode token.</param>
+    /// <param name="diskFormat">The format; null (the default) for what the root holds, Parquet for a new root.</param>
+    public TableStore(string path, string mode, DiskFormat? diskFormat = null)
         : this(path, StoreModes.Parse(mode), diskFormat)
     {
     }
 
     /// <summary>Opens a table store.</summary>
-    /// <param name="path">The root folder (ignored for <see cref="DiskFormat.None"/>).</param>
+    /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
     /// <param name="mode">How to open the root; see <see cref="StoreMode"/>.</param>
-    /// <param name="diskFormat"><see cref="DiskFormat.None"/>, <see cref="DiskFormat.Parquet"/>, <see cref="DiskFormat.Ipc"/>, <see cref="DiskFormat.Csv"/> or <see cref="DiskFormat.Json"/>.</param>
-    public TableStore(string path, StoreMode mode, DiskFormat diskFormat)
-        : base(path, mode, diskFormat, StoreKind.Table)
+    /// <param name="diskFormat">
+    /// <see cref="DiskFormat.None"/> (memory only), <see cref="DiskFormat.Parquet"/>, <see cref="DiskFormat.Ipc"/>,
+    /// <see cref="DiskFormat.Csv"/> or <see cref="DiskFormat.Json"/>; null for the format the root's
+    /// manifest records or its files show (a new root: Parquet). A format the root contradicts is refused.
+    /// </param>
+    /// <exception cref="StoreModeException">The root does not satisfy the mode, or holds another format or arrays.</exception>
+    /// <exception cref="StoreLockedException">Another store has the root open for writing.</exception>
+    public TableStore(string path, StoreMode mode, DiskFormat? diskFormat)
+        : base(path, mode, TableCodec.Check(diskFormat), StoreKind.Table)
     {
-        _codec = TableCodec.Create(diskFormat);
-        if (_codec is null)
+        try
         {
-            return;
-        }
+            _codec = TableCodec.Create(DiskFormat);
+            if (_codec is null)
+            {
+                return;
+            }
 
-        if (mode == StoreMode.Write)
-        {
-            _codec.Clear(Path);
-        }
-        else if (mode.CanWrite())
-        {
-            _codec.Recover(Path);
-        }
+            if (mode == StoreMode.Write)
+            {
+                ClearRoot(PreviousFormat);
+            }
+            else if (mode.CanWrite())
+            {
+                _codec.Recover(Path);
+            }
 
-        foreach (var entryPath in _codec.Discover(Path))
+            foreach (var entryPath in _codec.Discover(Path))
+            {
+                _entries[entryPath] = TableEntry.CreateDiscovered(entryPath, _codec, Path);
+            }
+
+            Opened(null);
+        }
+        catch
         {
-            _entries[entryPath] = TableEntry.CreateDiscovered(entryPath, _codec, Path);
+            AbandonOpen();
+            throw;
         }
     }
 

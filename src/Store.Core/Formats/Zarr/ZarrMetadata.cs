@@ -115,7 +115,7 @@ internal sealed record ZarrMetadata
         };
         return new ZarrMetadata
         {
-            Version = options.Version,
+            Version = options.Version ?? 3,
             Shape = shape,
             ChunkShape = sharded ? [(int)layout.ShardRows, .. chunkShape[1..]] : chunkShape,
             InnerChunkShape = sharded ? chunkShape : null,

@@ -23,8 +23,12 @@ public enum ZarrCompressor
 /// </summary>
 public sealed record ZarrOptions
 {
-    /// <summary>The Zarr format version of new arrays and groups: 3 or 2. <b>Default</b>: 3.</summary>
-    public int Version { get; init; } = 3;
+    /// <summary>
+    /// The Zarr format version of new arrays and groups: 3 or 2. <b>Default</b>: null, the root's
+    /// version (recorded in its manifest, or of its group document), 3 for a new root; so a store
+    /// never mixes v2 and v3 arrays in one root unless a version is asked for.
+    /// </summary>
+    public int? Version { get; init; }
 
     /// <summary>The chunk compressor. <b>Default</b>: none.</summary>
     public ZarrCompressor Compressor { get; init; } = ZarrCompressor.None;
@@ -67,7 +71,7 @@ public sealed record ZarrOptions
     public void Validate(string name = nameof(ZarrOptions))
     {
         var problems = new List<string>();
-        if (Version is not (2 or 3))
+        if (Version is not (null or 2 or 3))
         {
             problems.Add($"{name}.Version is {Version}; expected 2 or 3.");
         }
@@ -117,12 +121,12 @@ public sealed record ZarrOptions
         {
             // Chunks and shards are built in one buffer each; with one-byte items at the least, the
             // element counts bound what any dtype needs (the dtype is checked when an array is created).
-            var layout = ZarrMetadata.Layout(shape, ChunksPerShard is > 1 && Version == 3 ? ChunksPerShard.Value : 1, 1);
+            var layout = ZarrMetadata.Layout(shape, ChunksPerShard is > 1 && Version != 2 ? ChunksPerShard.Value : 1, 1);
             if (layout.ChunkBytes < 0)
             {
                 problems.Add($"{name}.ChunkShape is ({string.Join(", ", shape)}); a chunk of it holds more than {Array.MaxLength} elements, more than one chunk buffer holds; expected smaller chunks.");
             }
-            else if (ChunksPerShard is > 1 && Version == 3 && !layout.ShardFits)
+            else if (ChunksPerShard is > 1 && Version != 2 && !layout.ShardFits)
             {
                 problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; with ChunkShape ({string.Join(", ", shape)}) a shard holds {layout.ShardRows} rows and {layout.ShardBytes} bytes or more; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.");
             }
