@@ -256,7 +256,7 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     // mix), else the defaults; options given win, except a null version, which follows the root.
     private ZarrOptions ZarrLayout(ZarrOptions? requested)
     {
-        var version = Manifest?.Zarr?.Version ?? RootManifest.ZarrGroupVersion(Path) ?? 3;
+        var version = Manifest?.Zarr?.Version ?? RootManifest.ZarrVersion(Path) ?? 3;
         return requested switch
         {
             null => Manifest?.Zarr ?? new ZarrOptions { Version = version },

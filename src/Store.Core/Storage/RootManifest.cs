@@ -139,7 +139,29 @@ internal sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptio
         return found;
     }
 
-    /// <summary>The Zarr version of the root's group document (<c>zarr.json</c>: 3, <c>.zgroup</c>: 2), or null when it has none.</summary>
-    public static int? ZarrGroupVersion(string root) =>
-        File.Exists(Path.Combine(root, "zarr.json")) ? 3 : File.Exists(Path.Combine(root, ".zgroup")) ? 2 : null;
+    /// <summary>
+    /// The Zarr version a root's documents show: its group document (<c>zarr.json</c>: 3,
+    /// <c>.zgroup</c>: 2), else the one version its other documents have; null when it has none or both.
+    /// </summary>
+    public static int? ZarrVersion(string root)
+    {
+        if (File.Exists(Path.Combine(root, "zarr.json")))
+        {
+            return 3;
+        }
+
+        if (File.Exists(Path.Combine(root, ".zgroup")))
+        {
+            return 2;
+        }
+
+        var versions = StorePaths.EnumerateFiles(root, "*")
+            .Select(Path.GetFileName)
+            .Select(name => name switch { "zarr.json" => 3, ".zarray" or ".zgroup" => 2, _ => 0 })
+            .Where(v => v != 0)
+            .Distinct()
+            .Take(2)
+            .ToList();
+        return versions.Count == 1 ? versions[0] : null;
+    }
 }

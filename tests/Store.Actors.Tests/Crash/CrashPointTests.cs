@@ -20,12 +20,13 @@ public abstract class CrashPointTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>
     /// The steps each format's flushes pass, with the hit that is killed (#n: the n-th time the step
-    /// is reached). Steps only a store's first flush of an entry passes (a whole new file) start
-    /// from an empty root of their own (<c>new:</c>); the others share one root from kill to kill.
+    /// is reached; a new root's first atomic replace is its manifest). Steps only a store's first
+    /// flush of an entry passes (a whole new file) start from an empty root of their own
+    /// (<c>new:</c>); the others share one root from kill to kill.
     /// </summary>
     internal static IReadOnlyList<string> PointsFor(string format) => format switch
     {
-        "npy" => [$"new:{CrashPoint.TempWritten}#1", $"new:{CrashPoint.Renamed}#1", $"{CrashPoint.NpyRowsWritten}#2", $"{CrashPoint.JournalFilesFlushed}#3", $"{CrashPoint.JournalTrimmed}#1"],
+        "npy" => [$"new:{CrashPoint.TempWritten}#2", $"new:{CrashPoint.Renamed}#2", $"{CrashPoint.NpyRowsWritten}#2", $"{CrashPoint.JournalFilesFlushed}#3", $"{CrashPoint.JournalTrimmed}#1"],
         "npz" or "parquet" or "ipc" => [$"{CrashPoint.TempWritten}#2", $"{CrashPoint.Renamed}#2", $"{CrashPoint.JournalFilesFlushed}#2", $"{CrashPoint.JournalTrimmed}#1"],
         "csv" or "json" =>
         [
