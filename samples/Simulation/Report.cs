@@ -49,7 +49,7 @@ public static class Report
     }
 
     /// <summary>Prints one row per run and a total: frames, MB, frames/s, flushes and their times.</summary>
-    public static void Summary(IReadOnlyList<RunSummary> runs, SimulationSettings settings, StoreOptions options, TimeSpan elapsed)
+    public static void Summary(IReadOnlyList<RunSummary> runs, SimulationSettings settings, StoreRuntime store, TimeSpan elapsed)
     {
         var table = new Table().AddColumns("run", "frames", "from", "MB", "frames/s", "flushes", "mean flush ms", "max flush ms");
         foreach (var run in runs)
@@ -66,6 +66,6 @@ public static class Report
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{settings.Runs} runs × {settings.Frames} frames × {settings.Atoms} atoms in {elapsed.TotalSeconds:F1} s: " +
-            $"arrays ({options.ArrayFormat}) in {options.ArrayRoot}, energies ({options.TableFormat}) in {options.TableRoot}."));
+            $"arrays ({store.Arrays.DiskFormat}) in {store.Arrays.Root}, energies ({store.Tables.DiskFormat}) in {store.Tables.Root}."));
     }
 }

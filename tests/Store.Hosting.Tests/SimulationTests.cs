@@ -106,6 +106,94 @@ public class SimulationTests : IDisposable
         Assert.Contains("does not exist", missing.Output);
     }
 
+    [Fact]
+    public async Task Sigterm_StopsAfterWholeFrames_SaysSoExits143AndTheResumeCommandFinishesTheRuns()
+    {
+        const int frames = 20_000;
+        var output = _temp.Sub("interrupted");
+        using var process = Start(["--out", output, "--runs", $"{Runs}", "--frames", $"{frames}", "--atoms", "32", "--flush-every", "25", "--array-format", "npy"]);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var first = Path.Combine(output, "arrays", "ens0", "run0", "coordinates.npy");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!process.HasExited && DateTime.UtcNow < deadline && !(File.Exists(first) && new FileInfo(first).Length > 4096))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(process.HasExited, "the simulation finished before it could be signalled");
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        var said = await stdout + await stderr;
+        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}:\n{said}");
+        Assert.Contains("Interrupted (SIGTERM)", said);
+        var command = System.Text.RegularExpressions.Regex.Match(said, @"Continue them with: dotnet run --project samples/Simulation -- (.*)");
+        Assert.True(command.Success, said);
+        var arguments = System.Text.RegularExpressions.Regex.Matches(command.Groups[1].Value.Trim(), "\"([^\"]*)\"|(\\S+)")
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToArray();
+        Assert.Contains("--resume", arguments);
+        Assert.Contains(output, arguments);
+
+        // The command as printed (no formats: the output's manifests say them) completes every run.
+        var resumed = Simulation(arguments);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Equal(Runs * frames, ReadEnergies("npy-parquet", output).Count);
+        Assert.All(ReadArrays("npy-parquet", output).Values, a => Assert.StartsWith($"{frames},32,3", a.Shape));
+    }
+
+    [Fact]
+    public void Resume_WithFlagsTheOutputContradicts_IsRefusedSayingWhatItHolds()
+    {
+        var output = _temp.Sub("npy-csv");
+        var run = Simulation(["--out", output, "--runs", "1", "--frames", "4", "--atoms", "8", "--array-format", "npy", "--table-format", "csv"]);
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        var wrongArrays = Simulation(["--out", output, "--runs", "1", "--frames", "6", "--atoms", "8", "--resume", "--array-format", "zarr"]);
+        Assert.Equal(2, wrongArrays.ExitCode);
+        Assert.Contains("holds npy arrays, not zarr: drop --array-format or pass --array-format npy", wrongArrays.Output);
+        var wrongTables = Simulation(["--out", output, "--runs", "1", "--frames", "6", "--atoms", "8", "--resume", "--table-format", "parquet"]);
+        Assert.Equal(2, wrongTables.ExitCode);
+        Assert.Contains("holds csv tables, not parquet", wrongTables.Output);
+
+        var resumed = Simulation(["--out", output, "--runs", "1", "--frames", "6", "--atoms", "8", "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Equal(6, Readers.DuckDb(Path.Combine(output, "tables", "energies.csv"), "csv").Rows.Count);
+        Assert.False(File.Exists(Path.Combine(output, "tables", "energies.parquet")));
+        Assert.Equal("[6, 8, 3]", Numpy.Run("print(list(np.load(sys.argv[1]).shape))", Path.Combine(output, "arrays", "ens0", "run0", "coordinates.npy")).Trim());
+    }
+
+    [Fact]
+    public async Task SecondRun_OnAnOutputAnotherRunIsWriting_IsRefusedNamingIt()
+    {
+        var output = _temp.Sub("busy");
+        using var first = Start(["--out", output, "--runs", "1", "--frames", "100000", "--atoms", "32", "--durable"]);
+        var stdout = first.StandardOutput.ReadToEndAsync();
+        var stderr = first.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!first.HasExited && DateTime.UtcNow < deadline && !File.Exists(Path.Combine(output, "arrays", ".store.owner")))
+        {
+            await Task.Delay(20);
+        }
+
+        try
+        {
+            var second = Simulation(["--out", output, "--runs", "1", "--frames", "10", "--atoms", "32", "--durable", "--resume"]);
+            Assert.Equal(2, second.ExitCode);
+            Assert.Contains("being written by another run", second.Output);
+            Assert.Contains($"process {first.Id}", second.Output);
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+            await Task.WhenAll(stdout, stderr);
+        }
+    }
+
     // Starts the simulation and SIGKILLs it once its first run has flushed some frames; false if it finished first.
     private static async Task<bool> KillPartWay(string[] arguments, string firstFile)
     {

@@ -16,7 +16,7 @@ namespace Store.Core.Storage;
 /// <param name="Kind">Arrays or tables.</param>
 /// <param name="Format">The disk format.</param>
 /// <param name="Zarr">For Zarr roots: the options new arrays are created with.</param>
-internal sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptions? Zarr)
+public sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptions? Zarr)
 {
     /// <summary>The manifest's file name under the root.</summary>
     public const string FileName = ".store.json";
@@ -73,7 +73,7 @@ internal sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptio
     }
 
     /// <summary>Writes the manifest into <paramref name="root"/>, atomically.</summary>
-    public void Write(string root)
+    internal void Write(string root)
     {
         var document = new JsonObject
         {
@@ -102,17 +102,17 @@ internal sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptio
     }
 
     /// <summary>The kind of data <paramref name="format"/> holds.</summary>
-    public static StoreKind KindOf(DiskFormat format) =>
+    internal static StoreKind KindOf(DiskFormat format) =>
         format is DiskFormat.Npy or DiskFormat.Npz or DiskFormat.Zarr ? StoreKind.Array : StoreKind.Table;
 
     /// <summary>"arrays" or "tables".</summary>
-    public static string Plural(StoreKind kind) => kind == StoreKind.Array ? "arrays" : "tables";
+    internal static string Plural(StoreKind kind) => kind == StoreKind.Array ? "arrays" : "tables";
 
     /// <summary>
     /// The formats whose files <paramref name="root"/> holds (links not followed; the store's own
     /// hidden files ignored), each with what showed it (<c>zarr.json</c>, <c>*.parquet</c>).
     /// </summary>
-    public static IReadOnlyDictionary<DiskFormat, string> Detect(string root)
+    internal static IReadOnlyDictionary<DiskFormat, string> Detect(string root)
     {
         var found = new SortedDictionary<DiskFormat, string>();
         foreach (var file in StorePaths.EnumerateFiles(root, "*"))
@@ -143,7 +143,7 @@ internal sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptio
     /// The Zarr version a root's documents show: its group document (<c>zarr.json</c>: 3,
     /// <c>.zgroup</c>: 2), else the one version its other documents have; null when it has none or both.
     /// </summary>
-    public static int? ZarrVersion(string root)
+    internal static int? ZarrVersion(string root)
     {
         if (File.Exists(Path.Combine(root, "zarr.json")))
         {
