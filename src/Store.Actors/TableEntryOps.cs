@@ -18,24 +18,5 @@ internal sealed class TableEntryOps(TableStore store) : EntryOps<Table, TableVie
 
     public override long Length(string path) => store.Get(path)?.RowCount ?? 0;
 
-    // Called for every append: plain loops, no enumerator allocations.
-    public override long SizeOf(object data)
-    {
-        long bytes = 0;
-        if (data is Table table)
-        {
-            foreach (var batch in table.Batches)
-            {
-                foreach (var array in batch.Arrays)
-                {
-                    foreach (var buffer in array.Data.Buffers)
-                    {
-                        bytes += buffer.Length;
-                    }
-                }
-            }
-        }
-
-        return bytes;
-    }
+    public override long SizeOf(object data) => (data as Table)?.BufferBytes ?? 0;
 }

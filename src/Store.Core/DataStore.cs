@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Store.Core.Formats;
 using Store.Core.Formats.Zarr;
 using Store.Core.Storage;
@@ -17,7 +18,11 @@ namespace Store.Core;
 /// </summary>
 public abstract class DataStore : IDisposable
 {
+    // Writable disk stores not disposed yet, for the warning at process exit.
+    private static readonly ConditionalWeakTable<DataStore, object?> Open = [];
     private readonly RootLock? _lock;
+
+    static DataStore() => AppDomain.CurrentDomain.ProcessExit += (_, _) => WarnUndisposed("the process exited");
 
     /// <summary>Opens the root as <paramref name="mode"/> demands and settles its disk format.</summary>
     /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
@@ -60,7 +65,30 @@ public abstract class DataStore : IDisposable
             _lock?.Dispose();
             throw;
         }
+
+        if (mode.CanWrite())
+        {
+            Open.AddOrUpdate(this, null);
+        }
     }
+
+    /// <summary>Warns (see <see cref="Warning"/>) when a writable store is collected undisposed with changes it never flushed.</summary>
+    ~DataStore()
+    {
+        if (!IsDisposed && _lock is not null)
+        {
+            WarnIfUnflushed(this, "it was not disposed and went out of scope");
+        }
+    }
+
+    /// <summary>
+    /// Where the store's warnings go: an undisposed writable store whose process exits, or that is
+    /// collected, with unflushed changes. <b>Default</b>: standard error. Set it to route them to a logger.
+    /// </summary>
+    public static Action<string> Warning { get; set; } = message => Console.Error.WriteLine(message);
+
+    /// <summary>Bytes appended or written since the last flush that a disk store's files do not hold yet (0 in memory).</summary>
+    public abstract long UnflushedBytes { get; }
 
     /// <summary>The root folder (a full path), or what was given for a memory-only store.</summary>
     public string Path { get; }
@@ -125,7 +153,31 @@ public abstract class DataStore : IDisposable
             IsDisposed = true;
             Release();
             _lock?.Dispose();
+            Open.Remove(this);
             GC.SuppressFinalize(this);
+        }
+    }
+
+    private static void WarnUndisposed(string why)
+    {
+        foreach (var (store, _) in Open)
+        {
+            WarnIfUnflushed(store, $"{why} before it was disposed");
+        }
+    }
+
+    private static void WarnIfUnflushed(DataStore store, string why)
+    {
+        try
+        {
+            if (!store.IsDisposed && store.DiskFormat != DiskFormat.None && store.UnflushedBytes is > 0 and var bytes)
+            {
+                Warning($"Store warning: the {RootManifest.Plural(store.Kind)[..^1]} store at '{store.Path}' holds {bytes} bytes not flushed to disk, and {why}: they are lost. Dispose the store (or call Flush) when done.");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A warning must never fail the exit or the finalizer.
         }
     }
 

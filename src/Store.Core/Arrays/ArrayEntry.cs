@@ -359,6 +359,18 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
         }
     }
 
+    /// <summary>Bytes the files do not have yet: the buffered rows, or every byte when the file is stale as a whole.</summary>
+    public long UnflushedBytes
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return !_exists ? 0 : NeedsRewrite ? _persistedBytes + _tail.Length : _tail.Length;
+            }
+        }
+    }
+
     /// <summary>Drops every change the files do not have and reads the entry from them again (none: the entry no longer exists).</summary>
     public void Discard()
     {

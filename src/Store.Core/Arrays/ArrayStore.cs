@@ -204,6 +204,9 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     }
 
     /// <inheritdoc />
+    public override long UnflushedBytes => _codec is null ? 0 : _entries.Values.Sum(e => e.UnflushedBytes);
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();

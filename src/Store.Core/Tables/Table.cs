@@ -26,6 +26,27 @@ public sealed class Table
     /// <summary>Number of rows.</summary>
     public long RowCount { get; }
 
+    /// <summary>The bytes the table's Arrow buffers take (what it costs in memory, for buffer limits).</summary>
+    public long BufferBytes => BytesOf(Batches);
+
+    /// <summary>The bytes the Arrow buffers of <paramref name="batches"/> take. Plain loops: it runs for every append.</summary>
+    internal static long BytesOf(IReadOnlyList<RecordBatch> batches)
+    {
+        long bytes = 0;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            foreach (var array in batches[b].Arrays)
+            {
+                foreach (var buffer in array.Data.Buffers)
+                {
+                    bytes += buffer.Length;
+                }
+            }
+        }
+
+        return bytes;
+    }
+
     /// <summary>Column names in order.</summary>
     public IReadOnlyList<string> ColumnNames => Schema.FieldsList.Select(f => f.Name).ToList();
 

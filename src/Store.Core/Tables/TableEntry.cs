@@ -239,6 +239,18 @@ internal sealed class TableEntry
         }
     }
 
+    /// <summary>Bytes of rows the file does not have yet (all of them when the file is stale as a whole).</summary>
+    public long UnflushedBytes
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _codec is null || !_exists ? 0 : Table.BytesOf(_pending);
+            }
+        }
+    }
+
     /// <summary>Drops every change the file does not have and reads the table from it again (none: the table no longer exists).</summary>
     public void Discard()
     {

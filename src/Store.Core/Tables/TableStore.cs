@@ -151,6 +151,9 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     }
 
     /// <inheritdoc />
+    public override long UnflushedBytes => _codec is null ? 0 : _entries.Values.Sum(e => e.UnflushedBytes);
+
+    /// <inheritdoc />
     public override IReadOnlyList<string> Available()
     {
         EnsureOpen();
