@@ -141,7 +141,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             if (data.DType != _dtype || data.Rank != _shape.Length || !data.Shape.AsSpan()[1..].SequenceEqual(_shape.AsSpan(1)))
             {
                 throw new ShapeException(
-                    $"Cannot append {data.DType.Name()} data of shape {Shapes.Format(data.Shape.AsSpan())} to '{Path}': expected {_dtype.Name()} with shape (n{string.Concat(_shape.Skip(1).Select(d => $", {d}"))}).",
+                    $"Cannot append {data.DType.Name()} data of shape {Shapes.Format(data.Shape.AsSpan())} to '{Path}': expected {_dtype.Name()} with shape {Shapes.FormatRows(_shape)}.",
                     Path);
             }
 

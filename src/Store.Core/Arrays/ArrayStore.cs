@@ -91,13 +91,13 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
         EnsureWritable("write", path);
         if (chunks.Length != data.Rank || chunks.Any(c => c < 1))
         {
-            throw new ShapeException($"Chunk shape ({string.Join(", ", chunks)}) for '{path}' needs one positive length per axis of {Shapes.Format(data.Shape.AsSpan())}.", path);
+            throw new ShapeException($"Chunk shape {Shapes.Format(chunks.AsSpan())} for '{path}' needs one positive length per axis of {Shapes.Format(data.Shape.AsSpan())}.", path);
         }
 
         if (Shapes.ChunkBytes(chunks, data.DType.ItemSize()) < 0)
         {
             throw new ShapeException(
-                $"Chunk shape ({string.Join(", ", chunks)}) for '{path}' holds more than {Array.MaxLength} bytes of {data.DType.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
+                $"Chunk shape {Shapes.Format(chunks.AsSpan())} for '{path}' holds more than {Array.MaxLength} bytes of {data.DType.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
         }
 
         EntryFor(path).Write(data, null, chunks);
