@@ -217,6 +217,17 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
         Existing(path)?.Iter(elements, view, chunkSize) ?? [];
 
+    /// <summary>
+    /// The views <see cref="Iter"/> reads, one per block in order: axis 0 narrowed to the block's rows
+    /// of the entry as it is now (absolute row numbers), the other axes as <paramref name="view"/>
+    /// selects them; null when there is no entry. The arguments are checked now, and the views are
+    /// computed from numbers fixed now, so they can be read one at a time later or elsewhere: the
+    /// actor store sends each as one read, so an iteration never holds the path's actor.
+    /// </summary>
+    /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
+    public IEnumerable<ArrayView>? IterViews(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
+        Existing(path)?.IterViews(elements, view, chunkSize);
+
     /// <inheritdoc />
     protected override void Release()
     {
