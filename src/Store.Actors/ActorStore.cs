@@ -92,6 +92,35 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         };
     }
 
+    /// <summary>
+    /// Writes one path's changes acknowledged before this call to disk (NPZ: the archive, which holds
+    /// every entry), through the coordinator to that path's actor; other paths keep their buffers.
+    /// When durable, the path's covered journal events are trimmed as after <see cref="FlushAsync(CancellationToken)"/>.
+    /// A path with nothing to write (or no entry) flushes nothing and succeeds.
+    /// </summary>
+    /// <returns>A report with the one path's outcome.</returns>
+    /// <exception cref="StoreException">
+    /// The path's flush failed: the cause as the in-process store raises it (for example a
+    /// <see cref="StoreModeException"/> in mode <c>r</c>, an <see cref="InvalidPathException"/>);
+    /// the path keeps its buffer.
+    /// </exception>
+    public async Task<FlushReport> FlushAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var answer = await Coordinator.Ask<object>(new StoreProtocol.Flush(path), _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        StoreMetrics.Flushed(this, Stopwatch.GetElapsedTime(started), answer is Flushed);
+        switch (answer)
+        {
+            case Flushed flushed:
+                return flushed.Report;
+            case FlushFailed failed:
+                ExceptionDispatchInfo.Throw(failed.Report.Failures[0].Error!);
+                return failed.Report;
+            default:
+                throw Unexpected(answer);
+        }
+    }
+
     /// <summary>Every entry path, in memory or on disk, sorted.</summary>
     public async Task<IReadOnlyList<string>> AvailableAsync(CancellationToken cancellationToken = default)
     {

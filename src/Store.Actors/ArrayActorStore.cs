@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Store.Core;
 using Store.Core.Arrays;
@@ -115,4 +116,69 @@ public sealed class ArrayActorStore : ActorStore
     /// <summary>The entry's shape, or null when there is no entry.</summary>
     public async Task<long[]?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>
         (long[]?)await ReadCoreAsync(new Shape(path), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The entry's dtype, or null when there is no entry.</summary>
+    public async Task<DType?> DTypeAsync(string path, CancellationToken cancellationToken = default) =>
+        (DType?)await ReadCoreAsync(new DTypeOf(path), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Streams the entry in blocks along axis 0, as <see cref="ArrayStore.Iter"/> does: the
+    /// <paramref name="view"/> first, then the listed <paramref name="elements"/> of its axis 0 (all
+    /// when null), <paramref name="chunkSize"/> rows per block (default: one chunk of a flushed Zarr
+    /// array, else 1000). Nothing when there is no entry. One command fixes the blocks' rows, then
+    /// each block is one read, sent when the caller asks for it, so the path's actor serves other
+    /// callers between blocks. What it sees if the entry changes meanwhile: rows appended are not
+    /// included (it covers the rows there were when it began); a write into rows not yet read is
+    /// seen in their block; a replacement with fewer rows (or other trailing axes) fails the first
+    /// block it no longer holds with a <see cref="StoreException"/> (one with at least as many rows
+    /// is read as it now is; <see cref="ArrayStore.Iter"/>, in process, fails on any replacement);
+    /// a never-flushed entry discarded meanwhile fails with an <see cref="EntryNotFoundException"/>.
+    /// </summary>
+    /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1 (at the first block).</exception>
+    public async IAsyncEnumerable<NdArray> IterAsync(
+        string path,
+        IReadOnlyList<long>? elements = null,
+        ArrayView? view = null,
+        int? chunkSize = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var views = (IEnumerable<ArrayView>?)await ReadCoreAsync(new IterViews(path, elements, view, chunkSize), cancellationToken).ConfigureAwait(false);
+        foreach (var block in views ?? [])
+        {
+            NdArray? rows;
+            try
+            {
+                rows = (NdArray?)await ReadCoreAsync(new Read(path, block), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ShapeException e)
+            {
+                // The block's rows and columns were in bounds when the iteration began.
+                throw Replaced(path, e.Message, e);
+            }
+
+            if (rows is null)
+            {
+                throw new EntryNotFoundException($"Entry '{path}' was removed while it was being iterated.", path);
+            }
+
+            // A slice past a shorter entry's end is cut short rather than refused.
+            if (rows.Shape[0] != RowCount(block.Axes[0]))
+            {
+                throw Replaced(path, $"block [{block}] read {rows.Shape[0]} rows", null);
+            }
+
+            yield return rows;
+        }
+    }
+
+    // The rows an IterViews block selects on axis 0: a slice start:stop or a list.
+    private static long RowCount(AxisSelector rows) => rows switch
+    {
+        AxisSelector.Slice { Start: { } start, Stop: { } stop } => stop - start,
+        AxisSelector.IndexList list => list.Values.Length,
+        _ => throw new StoreException($"Unexpected iteration block {rows}."),
+    };
+
+    private static StoreException Replaced(string path, string detail, Exception? cause) =>
+        new($"Entry '{path}' was replaced while it was being iterated ({detail}); iterate it again.", path, cause);
 }

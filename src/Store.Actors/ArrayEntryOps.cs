@@ -16,6 +16,13 @@ internal sealed class ArrayEntryOps(ArrayStore store) : EntryOps<NdArray, ArrayV
     public override object? Query(StoreProtocol.Query query) =>
         throw new StoreException($"Cannot query '{query.Path}': queries filter tables, and this store holds arrays.", query.Path);
 
+    public override object? DTypeOf(string path) => store.DTypeOf(path);
+
+    public override object? ReadColumn(string path, string column) =>
+        throw new StoreException($"Cannot read column '{column}' of '{path}': columns belong to tables, and this store holds arrays.", path);
+
+    public override object? IterViews(StoreProtocol.IterViews iter) => store.IterViews(iter.Path, iter.Elements, iter.View, iter.ChunkSize);
+
     public override long Length(string path) => store.Shape(path) is [var rows, ..] ? rows : 0;
 
     public override long SizeOf(object data) => (data as NdArray)?.Bytes.Length ?? 0;

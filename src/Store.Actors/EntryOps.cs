@@ -39,6 +39,15 @@ internal abstract class EntryOps : IDisposable
     /// <summary>A table query, or null when there is no table.</summary>
     public abstract object? Query(StoreProtocol.Query query);
 
+    /// <summary>An array's dtype, or null when there is no entry.</summary>
+    public abstract object? DTypeOf(string path);
+
+    /// <summary>One table column as an Arrow array, or null when there is no table.</summary>
+    public abstract object? ReadColumn(string path, string column);
+
+    /// <summary>The views an array iteration reads, one per block, or null when there is no entry.</summary>
+    public abstract object? IterViews(StoreProtocol.IterViews iter);
+
     /// <summary>The entry's length along axis 0 (rows), 0 when there is no entry.</summary>
     public abstract long Length(string path);
 

@@ -187,7 +187,17 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         AnswerLostCommands();
         Receive<CommandBatch>(batch => Route(batch.Path, batch));
         Receive<PathCommand>(command => Route(command.Path, command));
-        Receive<Flush>(_ => FlushAll(Sender));
+        Receive<Flush>(flush =>
+        {
+            if (flush.Path is null)
+            {
+                FlushAll(Sender);
+            }
+            else
+            {
+                FlushOne(flush, Sender);
+            }
+        });
         Receive<Available>(_ => Sender.Tell(new AvailableEntries(_ops.Store.Available())));
         Receive<PathRegistry.Registered>(registered =>
         {
@@ -289,7 +299,15 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         var child = StartChild(path);
         foreach (var (message, sender) in waiting)
         {
-            child.Tell(message, sender);
+            if (message is Flush)
+            {
+                // Asked after the commands before it, so it covers them.
+                Report(FlushChild(path, child), sender);
+            }
+            else
+            {
+                child.Tell(message, sender);
+            }
         }
     }
 
@@ -328,26 +346,66 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     }
 
     // Each path actor flushes after every command it already has, so the flush covers every change acknowledged before it.
-    private Task<PathFlushOutcome[]> FlushChildren()
+    private Task<PathFlushOutcome[]> FlushChildren() => Task.WhenAll(_children.Select(child => FlushChild(child.Key, child.Value)));
+
+    private async Task<PathFlushOutcome> FlushChild(string path, IActorRef child)
     {
         var timeout = _options.FlushTimeout;
-        return Task.WhenAll(_children.Select(async child =>
+        try
         {
-            try
+            return await child.Ask<object>(FlushPath.Instance, timeout) switch
             {
-                return await child.Value.Ask<object>(FlushPath.Instance, timeout) switch
-                {
-                    PathFlushed flushed => new PathFlushOutcome(flushed.Path, null),
-                    PathFlushFailed failed => new PathFlushOutcome(failed.Path, failed.Cause),
-                    var other => new PathFlushOutcome(child.Key, new StoreException($"'{child.Key}': unexpected flush reply {other}.", child.Key)),
-                };
-            }
-            catch (AskTimeoutException)
-            {
-                return new PathFlushOutcome(child.Key, new StoreException($"'{child.Key}': flush did not finish within {timeout}.", child.Key));
-            }
-        }));
+                PathFlushed flushed => new PathFlushOutcome(flushed.Path, null),
+                PathFlushFailed failed => new PathFlushOutcome(failed.Path, failed.Cause),
+                var other => new PathFlushOutcome(path, new StoreException($"'{path}': unexpected flush reply {other}.", path)),
+            };
+        }
+        catch (AskTimeoutException)
+        {
+            return new PathFlushOutcome(path, new StoreException($"'{path}': flush did not finish within {timeout}.", path));
+        }
     }
+
+    // One path's flush, by its actor (which flushes after the commands it already has), answered with a one-path report.
+    private void FlushOne(Flush flush, IActorRef sender)
+    {
+        var path = flush.Path!;
+        if (_children.TryGetValue(path, out var child))
+        {
+            Report(FlushChild(path, child), sender);
+            return;
+        }
+
+        if (_waiting.TryGetValue(path, out var waiting))
+        {
+            waiting.Add((flush, sender));
+            return;
+        }
+
+        try
+        {
+            _ops.Store.ValidatePath(path);
+        }
+        catch (InvalidPathException e)
+        {
+            Report(Task.FromResult(new PathFlushOutcome(path, e)), sender);
+            return;
+        }
+
+        if (Durable && !_registered.Contains(path))
+        {
+            // Never journaled and no actor: nothing of it is held that the files lack.
+            Report(Task.FromResult(new PathFlushOutcome(path, null)), sender);
+            return;
+        }
+
+        // No actor now (passivated, never started, or stopped after a journal failure): a new one
+        // flushes, after replaying the journal when there is one.
+        Report(FlushChild(path, StartChild(path)), sender);
+    }
+
+    private static void Report(Task<PathFlushOutcome> outcome, IActorRef sender) =>
+        outcome.PipeTo(sender, success: o => o.Error is null ? new Flushed(new FlushReport([o])) : new FlushFailed(new FlushReport([o])));
 
     /// <summary>The failure reply a command gets when it is refused before reaching its path actor.</summary>
     internal static object Refusal(object message, Exception cause) => message switch

@@ -1,4 +1,5 @@
 using Store.Core;
+using Store.Core.Arrays;
 
 namespace Store.Actors;
 
@@ -36,6 +37,20 @@ public static class StoreProtocol
     /// <summary>A table query by key columns and filter text. Replies <see cref="ReadResult"/> or <see cref="ReadFailed"/>.</summary>
     public sealed record Query(string Path, string? EnsId = null, string? RunId = null, long? MicroId = null, string? Filter = null) : PathCommand(Path);
 
+    /// <summary>An array's dtype (a <c>DType</c>). Replies <see cref="ReadResult"/> (null value: no entry) or <see cref="ReadFailed"/>.</summary>
+    public sealed record DTypeOf(string Path) : PathCommand(Path);
+
+    /// <summary>One column of a table as a single Arrow array. Replies <see cref="ReadResult"/> (null value: no table) or <see cref="ReadFailed"/>.</summary>
+    public sealed record ReadColumn(string Path, string Column) : PathCommand(Path);
+
+    /// <summary>
+    /// How to stream an array in blocks along axis 0 without holding its actor: the views
+    /// <c>ArrayStore.IterViews</c> gives (one per block, rows fixed when this command is applied),
+    /// each then read with its own <see cref="Read"/>. Replies <see cref="ReadResult"/> (an
+    /// <c>IEnumerable&lt;ArrayView&gt;</c>; null value: no entry) or <see cref="ReadFailed"/>.
+    /// </summary>
+    public sealed record IterViews(string Path, IReadOnlyList<long>? Elements = null, ArrayView? View = null, int? ChunkSize = null) : PathCommand(Path);
+
     /// <summary>Commands for one path applied in order as one message; replies <see cref="BatchReplies"/> in the same order.</summary>
     public sealed record CommandBatch(string Path, IReadOnlyList<PathCommand> Commands);
 
@@ -64,10 +79,15 @@ public static class StoreProtocol
     /// <summary>The read was refused or the stored data could not be read.</summary>
     public sealed record ReadFailed(Exception Cause);
 
-    /// <summary>Writes every path's changes to disk. Replies <see cref="Flushed"/> or <see cref="FlushFailed"/>.</summary>
-    public sealed record Flush
+    /// <summary>
+    /// Writes every path's changes to disk, or only <see cref="Path"/>'s when it is given (NPZ: the
+    /// archive, which holds every entry). Replies <see cref="Flushed"/> or <see cref="FlushFailed"/>,
+    /// whose report lists every path flushed (only <see cref="Path"/> when it is given).
+    /// </summary>
+    /// <param name="Path">The one entry path to flush, or null for all of them.</param>
+    public sealed record Flush(string? Path = null)
     {
-        /// <summary>The one instance.</summary>
+        /// <summary>Flush every path.</summary>
         public static readonly Flush Instance = new();
     }
 

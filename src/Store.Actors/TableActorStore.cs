@@ -49,8 +49,14 @@ public sealed class TableActorStore : ActorStore
     public async Task<long?> ShapeAsync(string path, CancellationToken cancellationToken = default) =>
         (long?)await ReadCoreAsync(new Shape(path), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>One column of the table as a single Arrow array, or null when there is no table.</summary>
+    /// <exception cref="SchemaException">No such column (the nearest name is suggested).</exception>
+    public async Task<Apache.Arrow.IArrowArray?> ReadColumnAsync(string path, string column, CancellationToken cancellationToken = default) =>
+        (Apache.Arrow.IArrowArray?)await ReadCoreAsync(new ReadColumn(path, column), cancellationToken).ConfigureAwait(false);
+
     /// <summary>The rows matching the key columns and the filter (see <see cref="TableStore.Query"/>), or null when there is no table.</summary>
-    /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch.</exception>
+    /// <exception cref="SchemaException">A key is given that the table has no column for; the key column is named.</exception>
+    /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch; the message quotes the filter and the position.</exception>
     public async Task<Table?> QueryAsync(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null, CancellationToken cancellationToken = default) =>
         (Table?)await ReadCoreAsync(new Query(path, ensId, runId, microId, filter), cancellationToken).ConfigureAwait(false);
 }

@@ -16,6 +16,14 @@ internal sealed class TableEntryOps(TableStore store) : EntryOps<Table, TableVie
     public override object? Query(StoreProtocol.Query query) =>
         store.Query(query.Path, query.EnsId, query.RunId, query.MicroId, query.Filter);
 
+    public override object? DTypeOf(string path) =>
+        throw new StoreException($"Cannot give the dtype of '{path}': dtypes belong to arrays, and this store holds tables (each column has its own type).", path);
+
+    public override object? ReadColumn(string path, string column) => store.ReadColumn(path, column);
+
+    public override object? IterViews(StoreProtocol.IterViews iter) =>
+        throw new StoreException($"Cannot iterate '{iter.Path}' in array blocks: this store holds tables; read row ranges with a TableView instead.", iter.Path);
+
     public override long Length(string path) => store.Get(path)?.RowCount ?? 0;
 
     public override long SizeOf(object data) => (data as Table)?.BufferBytes ?? 0;

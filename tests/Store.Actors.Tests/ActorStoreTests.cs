@@ -1,5 +1,6 @@
 using Store.Core;
 using Store.Core.Arrays;
+using Store.Core.Tables;
 using Store.Core.Tests;
 
 namespace Store.Actors.Tests;
@@ -67,5 +68,35 @@ public class ActorStoreTests : IDisposable
         var actual = (await reopened.ReadAsync("energies"))!;
         Assert.Equal(expected.RowCount, actual.RowCount);
         Assert.Equal(expected.ColumnNames, actual.ColumnNames);
+    }
+
+    [Theory]
+    [InlineData(DiskFormat.None)]
+    [InlineData(DiskFormat.Zarr)]
+    public async Task DTypeAsync_Entry_IsItsDTypeAndNullWithoutOne(DiskFormat format)
+    {
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = format });
+        await store.AppendAsync("a", TestArrays.Sequence(DType.UInt16, 2, 3));
+        await store.FlushAsync();
+
+        Assert.Equal(DType.UInt16, await store.DTypeAsync("a"));
+        Assert.Null(await store.DTypeAsync("missing"));
+        await Assert.ThrowsAsync<InvalidPathException>(() => store.DTypeAsync("../a"));
+    }
+
+    [Fact]
+    public async Task ReadColumnAsync_Column_IsItsValuesAcrossFlushedAndBufferedRows()
+    {
+        await using var store = TableActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Parquet });
+        await store.AppendAsync("t", Table.FromColumns(("micro_id", TableColumn.Of<long>([0L, 1])), ("potential", TableColumn.Of<double>([-1.0, -2.0]))));
+        await store.FlushAsync();
+        await store.AppendAsync("t", Table.FromColumns(("potential", TableColumn.Of<double>([-3.0])), ("micro_id", TableColumn.Of<long>([2L]))));
+
+        var column = Assert.IsType<Apache.Arrow.DoubleArray>(await store.ReadColumnAsync("t", "potential"));
+
+        Assert.Equal([-1.0, -2.0, -3.0], column.Values.ToArray());
+        Assert.Null(await store.ReadColumnAsync("missing", "potential"));
+        var error = await Assert.ThrowsAsync<SchemaException>(() => store.ReadColumnAsync("t", "potentail"));
+        Assert.Contains("did you mean 'potential'?", error.Message);
     }
 }

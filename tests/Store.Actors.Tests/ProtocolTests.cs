@@ -77,4 +77,51 @@ public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Defa
         Assert.Equal(["a", "b"], report.Outcomes.Select(o => o.Path));
         Assert.True(File.Exists(_temp.Sub("a.npy")) && File.Exists(_temp.Sub("b.npy")));
     }
+
+    [Fact]
+    public void Flush_WithAPath_RepliesAReportOfThatPathOnly()
+    {
+        var store = ArrayActorStore.Open(Sys, new ActorStoreOptions { Root = _temp.Sub("one"), DiskFormat = DiskFormat.Npy });
+        store.Coordinator.Tell(new Append("a", NdArray.From(new[] { 1.0 })));
+        store.Coordinator.Tell(new Append("b", NdArray.From(new[] { 1.0 })));
+        ExpectMsg<Appended>();
+        ExpectMsg<Appended>();
+        store.Coordinator.Tell(new StoreProtocol.Flush("a"));
+
+        Assert.Equal(["a"], ExpectMsg<Flushed>().Report.Outcomes.Select(o => o.Path));
+        Assert.True(File.Exists(_temp.Sub("one/a.npy")));
+        Assert.False(File.Exists(_temp.Sub("one/b.npy")));
+    }
+
+    [Fact]
+    public void DTypeOfReadColumnAndIterViews_ToTheirKindOfStore_ReplyReadResult()
+    {
+        var arrays = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        var tables = TableActorStore.Open(Sys, new ActorStoreOptions());
+        arrays.Coordinator.Tell(new Append("x", NdArray.From(new[] { 1f, 2f, 3f })));
+        tables.Coordinator.Tell(new Append("t", Store.Core.Tables.Table.FromColumns(("c", Store.Core.Tables.TableColumn.Of<long>([1L, 2L])))));
+        ExpectMsg<Appended>();
+        ExpectMsg<Appended>();
+
+        arrays.Coordinator.Tell(new DTypeOf("x"));
+        Assert.Equal(DType.Float32, ExpectMsg<ReadResult>().Value);
+        tables.Coordinator.Tell(new ReadColumn("t", "c"));
+        Assert.Equal([1L, 2L], ((Apache.Arrow.Int64Array)ExpectMsg<ReadResult>().Value!).Values.ToArray());
+        arrays.Coordinator.Tell(new IterViews("x", ChunkSize: 2));
+        Assert.Equal(["0:2", "2:3"], ((IEnumerable<ArrayView>)ExpectMsg<ReadResult>().Value!).Select(v => v.ToString()));
+    }
+
+    [Fact]
+    public void ArrayOnlyAndTableOnlyCommands_ToTheOtherKindOfStore_ReplyReadFailedNamingWhy()
+    {
+        var arrays = ArrayActorStore.Open(Sys, new ActorStoreOptions());
+        var tables = TableActorStore.Open(Sys, new ActorStoreOptions());
+
+        arrays.Coordinator.Tell(new ReadColumn("x", "c"));
+        Assert.Contains("holds arrays", ExpectMsg<ReadFailed>().Cause.Message);
+        tables.Coordinator.Tell(new DTypeOf("t"));
+        Assert.Contains("holds tables", ExpectMsg<ReadFailed>().Cause.Message);
+        tables.Coordinator.Tell(new IterViews("t"));
+        Assert.Contains("holds tables", ExpectMsg<ReadFailed>().Cause.Message);
+    }
 }

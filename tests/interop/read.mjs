@@ -2,6 +2,7 @@
 //   node read.mjs duckdb <file> <parquet|csv|json>   -> {"columns": [[name, type]...], "rows": [[...]...]}
 //   node read.mjs arrow <file.arrow>                 -> the same, through apache-arrow's IPC file reader
 //   node read.mjs duckdb-write <query> <out> <parquet|csv>  -> DuckDB writes the query's result to <out>
+//   node read.mjs duckdb-sql <statement>             -> the statement's result, as for duckdb (the README's SQL)
 import { readFileSync } from "node:fs";
 
 const [mode, ...args] = process.argv.slice(2);
@@ -35,6 +36,11 @@ if (mode === "arrow") {
     // keeps DuckDB from reading "" as NULL.
     const options = format === "csv" ? ", header = true, allow_quoted_nulls = false" : format === "json" ? ", format = 'newline_delimited'" : "";
     const result = await connection.runAndReadAll(`SELECT * FROM ${reader}('${file.replaceAll("'", "''")}'${options})`);
+    const columns = result.columnNames().map((name, i) => [name, result.columnTypes()[i].toString()]);
+    const rows = result.getRows().map((row) => row.map(plain));
+    console.log(JSON.stringify({ columns, rows }));
+  } else if (mode === "duckdb-sql") {
+    const result = await connection.runAndReadAll(args[0]);
     const columns = result.columnNames().map((name, i) => [name, result.columnTypes()[i].toString()]);
     const rows = result.getRows().map((row) => row.map(plain));
     console.log(JSON.stringify({ columns, rows }));

@@ -141,7 +141,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             if (data.DType != _dtype || data.Rank != _shape.Length || !data.Shape.AsSpan()[1..].SequenceEqual(_shape.AsSpan(1)))
             {
                 throw new ShapeException(
-                    $"Cannot append {data.DType.Name()} data of shape {Shapes.Format(data.Shape.AsSpan())} to '{Path}': expected {_dtype.Name()} with shape (n{string.Concat(_shape.Skip(1).Select(d => $", {d}"))}).",
+                    $"Cannot append {data.DType.Name()} data of shape {Shapes.Format(data.Shape.AsSpan())} to '{Path}': expected {_dtype.Name()} with shape {Shapes.FormatRows(_shape)}.",
                     Path);
             }
 
@@ -227,6 +227,57 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
     /// </summary>
     public IEnumerable<NdArray> Iter(IReadOnlyList<long>? elements, ArrayView? view, int? chunkSize)
     {
+        var plan = PlanIter(elements, view, chunkSize);
+        if (plan is null)
+        {
+            yield break;
+        }
+
+        foreach (var rows in plan.Blocks())
+        {
+            NdArray block;
+            lock (Gate)
+            {
+                if (_version != plan.Version)
+                {
+                    throw new StoreException($"Entry '{Path}' was replaced while it was being iterated.", Path);
+                }
+
+                block = ViewCopy.Gather(this, plan.Resolved.WithAxis0(rows), _dtype, Path);
+            }
+
+            yield return block;
+        }
+    }
+
+    /// <summary>
+    /// The views <see cref="Iter"/> would read, one per block: axis 0 narrowed to the block's rows of
+    /// the entry as it is now, the other axes as <paramref name="view"/> selects them; null when the
+    /// entry holds no data. The arguments are checked now; the views are computed from numbers fixed
+    /// now, so enumerating them never touches the entry.
+    /// </summary>
+    /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
+    public IEnumerable<ArrayView>? IterViews(IReadOnlyList<long>? elements, ArrayView? view, int? chunkSize)
+    {
+        var plan = PlanIter(elements, view, chunkSize);
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var otherAxes = view is { Axes.Length: > 1 } ? view.Axes[1..] : [];
+        return plan.Blocks().Select(rows => ArrayView.Of([RowsSelector(rows), .. otherAxes]));
+    }
+
+    // Consecutive rows as a slice, others as a list.
+    private static AxisSelector RowsSelector(long[] rows) =>
+        rows.Length > 0 && rows[^1] - rows[0] == rows.Length - 1 && rows.Zip(rows.Skip(1)).All(p => p.Second == p.First + 1)
+            ? AxisSelector.Range(rows[0], rows[^1] + 1)
+            : AxisSelector.Take(rows);
+
+    // What an iteration reads, fixed against the entry as it is now (null: no data); every argument is checked here.
+    private IterPlan? PlanIter(IReadOnlyList<long>? elements, ArrayView? view, int? chunkSize)
+    {
         if (chunkSize < 1)
         {
             throw new ShapeException($"Iter over '{Path}' with chunk size {chunkSize}: expected at least 1.", Path);
@@ -240,7 +291,7 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             EnsureLoaded();
             if (!_exists)
             {
-                yield break;
+                return null;
             }
 
             resolved = ResolvedView.Resolve(view, _shape, Path);
@@ -263,28 +314,31 @@ internal sealed class ArrayEntry : IByteSource, IDisposable
             }
         }
 
-        var total = positions?.LongLength ?? axis0.Count;
-        for (long first = 0; first < total; first += blockRows)
-        {
-            var count = Math.Min(blockRows, total - first);
-            var rows = new long[count];
-            for (long i = 0; i < count; i++)
-            {
-                rows[i] = axis0.At(positions is null ? first + i : positions[first + i]);
-            }
+        return new IterPlan(resolved, version, blockRows, axis0, positions);
+    }
 
-            NdArray block;
-            lock (Gate)
+    /// <summary>An iteration's resolved view, the entry version it was resolved at, and its blocks of source rows.</summary>
+    private sealed class IterPlan(ResolvedView resolved, long version, int blockRows, AxisPick axis0, long[]? positions)
+    {
+        public ResolvedView Resolved { get; } = resolved;
+
+        public long Version { get; } = version;
+
+        /// <summary>The source rows along axis 0 of each block, in order.</summary>
+        public IEnumerable<long[]> Blocks()
+        {
+            var total = positions?.LongLength ?? axis0.Count;
+            for (long first = 0; first < total; first += blockRows)
             {
-                if (_version != version)
+                var count = Math.Min(blockRows, total - first);
+                var rows = new long[count];
+                for (long i = 0; i < count; i++)
                 {
-                    throw new StoreException($"Entry '{Path}' was replaced while it was being iterated.", Path);
+                    rows[i] = axis0.At(positions is null ? first + i : positions[first + i]);
                 }
 
-                block = ViewCopy.Gather(this, resolved.WithAxis0(rows), _dtype, Path);
+                yield return rows;
             }
-
-            yield return block;
         }
     }
 

@@ -115,13 +115,13 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
         EnsureWritable("write", path);
         if (chunks.Length != data.Rank || chunks.Any(c => c < 1))
         {
-            throw new ShapeException($"Chunk shape ({string.Join(", ", chunks)}) for '{path}' needs one positive length per axis of {Shapes.Format(data.Shape.AsSpan())}.", path);
+            throw new ShapeException($"Chunk shape {Shapes.Format(chunks.AsSpan())} for '{path}' needs one positive length per axis of {Shapes.Format(data.Shape.AsSpan())}.", path);
         }
 
         if (Shapes.ChunkBytes(chunks, data.DType.ItemSize()) < 0)
         {
             throw new ShapeException(
-                $"Chunk shape ({string.Join(", ", chunks)}) for '{path}' holds more than {Array.MaxLength} bytes of {data.DType.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
+                $"Chunk shape {Shapes.Format(chunks.AsSpan())} for '{path}' holds more than {Array.MaxLength} bytes of {data.DType.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
         }
 
         EntryFor(path).Write(data, null, chunks);
@@ -243,6 +243,17 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
     public IEnumerable<NdArray> Iter(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
         Existing(path)?.Iter(elements, view, chunkSize) ?? [];
+
+    /// <summary>
+    /// The views <see cref="Iter"/> reads, one per block in order: axis 0 narrowed to the block's rows
+    /// of the entry as it is now (absolute row numbers), the other axes as <paramref name="view"/>
+    /// selects them; null when there is no entry. The arguments are checked now, and the views are
+    /// computed from numbers fixed now, so they can be read one at a time later or elsewhere: the
+    /// actor store sends each as one read, so an iteration never holds the path's actor.
+    /// </summary>
+    /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
+    public IEnumerable<ArrayView>? IterViews(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
+        Existing(path)?.IterViews(elements, view, chunkSize);
 
     /// <inheritdoc />
     protected override void Release()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Store.Core.Arrays;
@@ -64,18 +65,48 @@ internal static class Shapes
     /// <summary>A shape as numpy prints it: <c>(3, 4)</c>, <c>(5,)</c>, <c>()</c>.</summary>
     public static string Format(ReadOnlySpan<long> shape)
     {
-        var text = new StringBuilder("(");
+        var parts = new string[shape.Length];
         for (var i = 0; i < shape.Length; i++)
         {
-            if (i > 0)
-            {
-                text.Append(", ");
-            }
-
-            text.Append(shape[i]);
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
         }
 
-        if (shape.Length == 1)
+        return Tuple(parts);
+    }
+
+    /// <summary>A chunk shape as numpy prints a shape: <c>(100, 3)</c>, <c>(100,)</c>, <c>()</c>.</summary>
+    public static string Format(ReadOnlySpan<int> shape)
+    {
+        var parts = new string[shape.Length];
+        for (var i = 0; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Tuple(parts);
+    }
+
+    /// <summary>
+    /// The shapes an append to an entry of <paramref name="shape"/> may have, any row count first:
+    /// <c>(n, 3)</c>, <c>(n,)</c> for a one-axis entry.
+    /// </summary>
+    public static string FormatRows(ReadOnlySpan<long> shape)
+    {
+        var parts = new string[Math.Max(shape.Length, 1)];
+        parts[0] = "n";
+        for (var i = 1; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Tuple(parts);
+    }
+
+    // Python's tuple syntax: one element keeps its trailing comma.
+    private static string Tuple(string[] parts)
+    {
+        var text = new StringBuilder("(").AppendJoin(", ", parts);
+        if (parts.Length == 1)
         {
             text.Append(',');
         }

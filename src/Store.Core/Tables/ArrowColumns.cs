@@ -67,6 +67,11 @@ internal static class ArrowColumns
         _ => false,
     };
 
+    /// <summary>Whether <paramref name="type"/> holds numbers (integers of any width, float, double).</summary>
+    public static bool IsNumeric(IArrowType type) => type.TypeId is ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32
+        or ArrowTypeId.Int64 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64
+        or ArrowTypeId.Float or ArrowTypeId.Double;
+
     /// <summary>Whether two column types are the same (timestamps: same unit and time zone).</summary>
     public static bool SameType(IArrowType a, IArrowType b) =>
         a.TypeId == b.TypeId

@@ -234,8 +234,18 @@ public sealed class Table
     internal int IndexOf(string name)
     {
         var index = Schema.GetFieldIndex(name);
-        return index >= 0 ? index : throw new SchemaException($"No column '{name}'; the table has ({Describe(Schema)}).");
+        return index >= 0 ? index : throw NoColumn(name, Schema, null);
     }
+
+    /// <summary>
+    /// The error for a column <paramref name="schema"/> does not have: names it, the nearest column
+    /// when one is close (a likely misspelling), the table when known, and every column it has.
+    /// </summary>
+    internal static SchemaException NoColumn(string name, Schema schema, string? path) =>
+        new(
+            $"No column '{name}'{NearestName.Hint(name, schema.FieldsList.Select(f => f.Name))}" +
+            (path is null ? "; the table has" : $" in table '{path}', which has") + $" ({Describe(schema)}).",
+            path);
 
     /// <summary>Columns as <c>name: type</c>, for messages.</summary>
     internal static string Describe(Schema schema) =>

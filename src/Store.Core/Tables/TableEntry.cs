@@ -97,6 +97,7 @@ internal sealed class TableEntry
             }
 
             var current = Current();
+            CheckColumns(view);
             var (start, count) = view.Range(current.RowCount, Path);
             var replaced = view.Columns ?? current.ColumnNames;
             if (data.RowCount != count || !data.ColumnNames.Order(StringComparer.Ordinal).SequenceEqual(replaced.Order(StringComparer.Ordinal)))
@@ -179,6 +180,7 @@ internal sealed class TableEntry
                 return null;
             }
 
+            CheckColumns(view);
             if (_codec is not { ReadsRanges: true } || _needsRewrite || _flushed is not null || _persistedRows == 0)
             {
                 var current = Current();
@@ -311,6 +313,18 @@ internal sealed class TableEntry
         _loaded = true;
     }
 
+    // A view's columns must be the table's: one it lacks is named (with the nearest it has) before anything is read or changed.
+    private void CheckColumns(TableView? view)
+    {
+        foreach (var column in view?.Columns ?? [])
+        {
+            if (_schema!.GetFieldIndex(column) < 0)
+            {
+                throw Table.NoColumn(column, _schema, Path);
+            }
+        }
+    }
+
     private void Replace(Table data)
     {
         _schema = data.Schema;
@@ -340,7 +354,9 @@ internal sealed class TableEntry
             }
         }
 
-        problems.AddRange(rows.Schema.FieldsList.Where(f => _schema.GetFieldIndex(f.Name) < 0).Select(f => $"extra column '{f.Name}'"));
+        // An extra column that is a misspelling of a missing one says so.
+        var missing = _schema.FieldsList.Where(f => rows.Schema.GetFieldIndex(f.Name) < 0).Select(f => f.Name).ToList();
+        problems.AddRange(rows.Schema.FieldsList.Where(f => _schema.GetFieldIndex(f.Name) < 0).Select(f => $"extra column '{f.Name}'{NearestName.Hint(f.Name, missing)}"));
         if (problems.Count > 0)
         {
             throw new SchemaException($"Rows do not fit table '{Path}' ({Table.Describe(_schema)}): {string.Join("; ", problems)}.", Path);

@@ -176,7 +176,8 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     /// given) and that satisfy <paramref name="filter"/> (see <see cref="FilterParser"/>), or null
     /// when there is no table.
     /// </summary>
-    /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch.</exception>
+    /// <exception cref="SchemaException">A key is given that the table has no column for (or one of another type); the key column is named.</exception>
+    /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch; the message quotes the filter and the position.</exception>
     public Table? Query(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null)
     {
         var table = Existing(path)?.ReadAll();
@@ -185,6 +186,9 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
             return null;
         }
 
+        CheckKey(path, table.Schema, "ens_id", "ensId", ensId is null ? null : $"'{ensId}'", numeric: false);
+        CheckKey(path, table.Schema, "run_id", "runId", runId is null ? null : $"'{runId}'", numeric: false);
+        CheckKey(path, table.Schema, "micro_id", "microId", microId?.ToString(System.Globalization.CultureInfo.InvariantCulture), numeric: true);
         var conditions = new List<FilterExpression>();
         if (ensId is not null)
         {
@@ -211,7 +215,33 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
             return table;
         }
 
-        return table.Where(FilterEvaluator.Evaluate(conditions.Aggregate((a, b) => new FilterExpression.And(a, b)), table, path));
+        return table.Where(FilterEvaluator.Evaluate(conditions.Aggregate((a, b) => new FilterExpression.And(a, b)), table, path, filter));
+    }
+
+    // A key argument needs its column, of a type it can equal: a string column for ensId and runId, a numeric one for microId.
+    private static void CheckKey(string path, Schema schema, string column, string argument, string? value, bool numeric)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        var index = schema.GetFieldIndex(column);
+        if (index < 0)
+        {
+            throw new SchemaException(
+                $"Cannot query '{path}' by {argument} {value}: the table has no key column '{column}'{NearestName.Hint(column, schema.FieldsList.Select(f => f.Name))}; " +
+                $"it has ({Table.Describe(schema)}). Query without {argument}, or filter on the column that holds it.",
+                path);
+        }
+
+        var type = schema.GetFieldByIndex(index).DataType;
+        if (numeric ? !ArrowColumns.IsNumeric(type) : type is not Apache.Arrow.Types.StringType)
+        {
+            throw new SchemaException(
+                $"Cannot query '{path}' by {argument} {value}: key column '{column}' is {ArrowColumns.Describe(type)}; expected {(numeric ? "a number" : "string")} column.",
+                path);
+        }
     }
 
     /// <inheritdoc />

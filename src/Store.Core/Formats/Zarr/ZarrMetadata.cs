@@ -91,7 +91,7 @@ internal sealed record ZarrMetadata
         var named = path is null ? "" : $" for '{path}'";
         if (chunkShape.Length != shape.Length)
         {
-            throw new ShapeException($"A chunk shape ({string.Join(", ", chunkShape)}){named} needs one length per axis of shape {Shapes.Format(shape)}.", path);
+            throw new ShapeException($"A chunk shape {Shapes.Format(chunkShape)}{named} needs one length per axis of shape {Shapes.Format(shape)}.", path);
         }
 
         var sharded = options.Version == 3 && options.ChunksPerShard > 1 && shape.Length > 0;
@@ -99,13 +99,13 @@ internal sealed record ZarrMetadata
         if (layout.ChunkBytes < 0)
         {
             throw new ShapeException(
-                $"A chunk shape ({string.Join(", ", chunkShape)}){named} holds more than {Array.MaxLength} bytes of {dtype.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
+                $"A chunk shape {Shapes.Format(chunkShape)}{named} holds more than {Array.MaxLength} bytes of {dtype.Name()} per chunk, the most one chunk buffer holds; expected smaller chunks.", path);
         }
 
         if (sharded && !layout.ShardFits)
         {
             throw new ShapeException(
-                $"ChunksPerShard {options.ChunksPerShard} with chunk shape ({string.Join(", ", chunkShape)}){named} makes shards of {layout.ShardRows} rows and {layout.ShardBytes} bytes of {dtype.Name()}; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.", path);
+                $"ChunksPerShard {options.ChunksPerShard} with chunk shape {Shapes.Format(chunkShape)}{named} makes shards of {layout.ShardRows} rows and {layout.ShardBytes} bytes of {dtype.Name()}; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.", path);
         }
 
         var codecs = options.Compressor switch
@@ -276,13 +276,13 @@ internal sealed record ZarrMetadata
 
         var inner = Ints(sharding["chunk_shape"], file, "sharding chunk_shape");
         Require(inner.Length == chunks.Length && inner.All(c => c >= 1) && inner.Zip(chunks).All(p => p.Second % p.First == 0), file,
-            $"sharding chunk_shape ({string.Join(", ", inner)}) does not divide the shard shape ({string.Join(", ", chunks)})");
+            $"sharding chunk_shape {Shapes.Format(inner)} does not divide the shard shape {Shapes.Format(chunks)}");
         CheckReadUnit(inner, dtype, file);
 
         // The shard index (16 bytes per inner chunk and a crc32c) is read into one buffer too.
         var indexBytes = Shapes.ChunkBytes([.. chunks.Zip(inner, (s, i) => s / i)], 16);
         Require(indexBytes >= 0 && indexBytes <= Array.MaxLength - 4, file,
-            $"shards of shape ({string.Join(", ", chunks)}) hold too many inner chunks of shape ({string.Join(", ", inner)}) for one index buffer");
+            $"shards of shape {Shapes.Format(chunks)} hold too many inner chunks of shape {Shapes.Format(inner)} for one index buffer");
         var innerChain = ParseChain(sharding["codecs"] as JsonArray ?? throw Corrupt(file, "sharding has no codecs"), file, allowSharding: false);
         var index = ParseChain(sharding["index_codecs"] as JsonArray ?? throw Corrupt(file, "sharding has no index_codecs"), file, allowSharding: false);
         Require(!index.BigEndian && index.Codecs.All(c => c.Kind == "crc32c"), file, "shard index codecs other than little-endian bytes and crc32c are not supported");
@@ -513,8 +513,8 @@ internal sealed record ZarrMetadata
 
     private static void CheckGrid(long[] shape, int[] chunks, DType dtype, string file)
     {
-        Require(chunks.Length == shape.Length, file, $"chunks ({string.Join(", ", chunks)}) do not have one length per axis of shape {Shapes.Format(shape)}");
-        Require(shape.All(s => s >= 0) && chunks.All(c => c >= 1), file, $"shape {Shapes.Format(shape)} or chunks ({string.Join(", ", chunks)}) out of range");
+        Require(chunks.Length == shape.Length, file, $"chunks {Shapes.Format(chunks)} do not have one length per axis of shape {Shapes.Format(shape)}");
+        Require(shape.All(s => s >= 0) && chunks.All(c => c >= 1), file, $"shape {Shapes.Format(shape)} or chunks {Shapes.Format(chunks)} out of range");
         try
         {
             Shapes.ByteLength(shape, dtype);
@@ -528,7 +528,7 @@ internal sealed record ZarrMetadata
     // The unit the store reads (a chunk, or a shard's inner chunk) is decoded into one buffer.
     private static void CheckReadUnit(int[] chunks, DType dtype, string file) =>
         Require(Shapes.ChunkBytes(chunks, dtype.ItemSize()) >= 0, file,
-            $"chunks ({string.Join(", ", chunks)}) of {dtype.Name()} hold more than {Array.MaxLength} bytes each, the most one chunk buffer holds");
+            $"chunks {Shapes.Format(chunks)} of {dtype.Name()} hold more than {Array.MaxLength} bytes each, the most one chunk buffer holds");
 
     private static void Require(bool condition, string file, string problem)
     {

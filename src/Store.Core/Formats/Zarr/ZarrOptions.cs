@@ -1,3 +1,5 @@
+using Store.Core.Arrays;
+
 namespace Store.Core.Formats.Zarr;
 
 /// <summary>The compressors the store writes into Zarr chunks (blosc, zarr-python's v2 default, is refused when read).</summary>
@@ -115,7 +117,7 @@ public sealed record ZarrOptions
 
         if (ChunkShape is { } chunks && chunks.Any(c => c < 1))
         {
-            problems.Add($"{name}.ChunkShape is ({string.Join(", ", chunks)}); expected every length at least 1.");
+            problems.Add($"{name}.ChunkShape is {Shapes.Format(chunks.AsSpan())}; expected every length at least 1.");
         }
         else if (ChunkShape is { } shape)
         {
@@ -124,11 +126,11 @@ public sealed record ZarrOptions
             var layout = ZarrMetadata.Layout(shape, ChunksPerShard is > 1 && Version != 2 ? ChunksPerShard.Value : 1, 1);
             if (layout.ChunkBytes < 0)
             {
-                problems.Add($"{name}.ChunkShape is ({string.Join(", ", shape)}); a chunk of it holds more than {Array.MaxLength} elements, more than one chunk buffer holds; expected smaller chunks.");
+                problems.Add($"{name}.ChunkShape is {Shapes.Format(shape.AsSpan())}; a chunk of it holds more than {Array.MaxLength} elements, more than one chunk buffer holds; expected smaller chunks.");
             }
             else if (ChunksPerShard is > 1 && Version != 2 && !layout.ShardFits)
             {
-                problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; with ChunkShape ({string.Join(", ", shape)}) a shard holds {layout.ShardRows} rows and {layout.ShardBytes} bytes or more; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.");
+                problems.Add($"{name}.ChunksPerShard is {ChunksPerShard}; with ChunkShape {Shapes.Format(shape.AsSpan())} a shard holds {layout.ShardRows} rows and {layout.ShardBytes} bytes or more; expected at most {int.MaxValue} rows and {Array.MaxLength} bytes, the most one shard buffer holds.");
             }
         }
 

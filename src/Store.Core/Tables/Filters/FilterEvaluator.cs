@@ -13,20 +13,25 @@ namespace Store.Core.Tables.Filters;
 internal static class FilterEvaluator
 {
     /// <summary>Which rows of <paramref name="table"/> satisfy <paramref name="filter"/>.</summary>
+    /// <param name="filter">The parsed filter.</param>
+    /// <param name="table">The rows to test.</param>
+    /// <param name="path">The table's path, for errors.</param>
+    /// <param name="text">The filter as the caller wrote it, quoted in errors (positions refer to it).</param>
     /// <exception cref="FilterException">An unknown column, or a literal that does not fit the column's type.</exception>
-    public static bool[] Evaluate(FilterExpression filter, Table table, string? path)
+    public static bool[] Evaluate(FilterExpression filter, Table table, string? path, string? text = null)
     {
+        var scope = new Scope(table, path, text);
         var mask = new bool[checked((int)table.RowCount)];
         var offset = 0;
         foreach (var batch in table.Batches)
         {
-            Evaluate(filter, table, batch, mask.AsSpan(offset, batch.Length), path);
+            Evaluate(filter, scope, batch, mask.AsSpan(offset, batch.Length));
             offset += batch.Length;
         }
 
         if (table.Batches.Count == 0)
         {
-            Evaluate(filter, table, null, [], path); // still reports unknown columns and type errors
+            Evaluate(filter, scope, null, []); // still reports unknown columns and type errors
         }
 
         return mask;
@@ -34,11 +39,11 @@ internal static class FilterEvaluator
 
     // Recursion is bounded by how often and, or and not alternate (the parser allows at most
     // FilterParser.MaxDepth levels): a chain of one operator and a run of nots take no stack per term.
-    private static void Evaluate(FilterExpression filter, Table table, RecordBatch? batch, Span<bool> mask, string? path)
+    private static void Evaluate(FilterExpression filter, Scope scope, RecordBatch? batch, Span<bool> mask)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new FilterException($"Filter nests too deeply to evaluate; expected at most {FilterParser.MaxDepth} levels of parentheses and 'not'.", path);
+            throw new FilterException($"Filter nests too deeply to evaluate; expected at most {FilterParser.MaxDepth} levels of parentheses and 'not'.", scope.Path);
         }
 
         var negate = false;
@@ -51,18 +56,18 @@ internal static class FilterEvaluator
         switch (filter)
         {
             case FilterExpression.And or FilterExpression.Or:
-                EvaluateChain(filter, table, batch, mask, path);
+                EvaluateChain(filter, scope, batch, mask);
                 break;
             case FilterExpression.Comparison comparison:
-                Compare(comparison, Column(table, batch, comparison.Column, comparison.Position, path), mask, path);
+                Compare(comparison, Column(scope, batch, comparison.Column, comparison.Position), mask, scope);
                 break;
             case FilterExpression.In list:
                 mask.Clear();
-                var column = Column(table, batch, list.Column, list.Position, path);
+                var column = Column(scope, batch, list.Column, list.Position);
                 var one = new bool[mask.Length];
                 foreach (var value in list.Values)
                 {
-                    Compare(new FilterExpression.Comparison(list.Column, "==", value, list.Position), column, one, path);
+                    Compare(new FilterExpression.Comparison(list.Column, "==", value, list.Position), column, one, scope);
                     for (var i = 0; i < mask.Length; i++)
                     {
                         mask[i] |= one[i];
@@ -83,11 +88,11 @@ internal static class FilterEvaluator
 
     // a and b and c …: every operand of the chain, left to right, combined into the mask; stops
     // early once no row can change (and: none left; or: all kept).
-    private static void EvaluateChain(FilterExpression chain, Table table, RecordBatch? batch, Span<bool> mask, string? path)
+    private static void EvaluateChain(FilterExpression chain, Scope scope, RecordBatch? batch, Span<bool> mask)
     {
         var isAnd = chain is FilterExpression.And;
         var operands = Operands(chain, isAnd);
-        Evaluate(operands[0], table, batch, mask, path);
+        Evaluate(operands[0], scope, batch, mask);
         bool[]? other = null;
         for (var k = 1; k < operands.Count; k++)
         {
@@ -97,7 +102,7 @@ internal static class FilterEvaluator
             }
 
             other ??= new bool[mask.Length];
-            Evaluate(operands[k], table, batch, other, path);
+            Evaluate(operands[k], scope, batch, other);
             for (var i = 0; i < mask.Length; i++)
             {
                 mask[i] = isAnd ? mask[i] & other[i] : mask[i] | other[i];
@@ -133,25 +138,29 @@ internal static class FilterEvaluator
         return operands;
     }
 
-    private static IArrowArray Column(Table table, RecordBatch? batch, string name, int position, string? path)
+    private static IArrowArray Column(Scope scope, RecordBatch? batch, string name, int position)
     {
-        var index = table.Schema.GetFieldIndex(name);
+        var schema = scope.Table.Schema;
+        var index = schema.GetFieldIndex(name);
         if (index < 0)
         {
-            throw new FilterException($"Filter at position {position}: no column '{name}'; the table has ({Table.Describe(table.Schema)}).", path, position);
+            throw new FilterException(
+                $"{scope.At(position)}: no column '{name}'{NearestName.Hint(name, schema.FieldsList.Select(f => f.Name))}; the table has ({Table.Describe(schema)}).",
+                scope.Path,
+                position);
         }
 
-        return batch?.Column(index) ?? ArrowColumns.EmptyOf(table.Schema.GetFieldByIndex(index).DataType);
+        return batch?.Column(index) ?? ArrowColumns.EmptyOf(schema.GetFieldByIndex(index).DataType);
     }
 
-    private static void Compare(FilterExpression.Comparison comparison, IArrowArray column, Span<bool> mask, string? path)
+    private static void Compare(FilterExpression.Comparison comparison, IArrowArray column, Span<bool> mask, Scope scope)
     {
         var literal = comparison.Value;
         if (literal.IsNull)
         {
             if (comparison.Operator is not ("==" or "!="))
             {
-                throw Mismatch(comparison, column, path, "only == null and != null test for nulls");
+                throw Mismatch(comparison, column, scope, "only == null and != null test for nulls");
             }
 
             var wantNull = comparison.Operator == "==";
@@ -208,7 +217,7 @@ internal static class FilterEvaluator
                 CompareNumbers(column, number, op, mask);
                 break;
             default:
-                throw Mismatch(comparison, column, path, null);
+                throw Mismatch(comparison, column, scope, null);
         }
     }
 
@@ -282,7 +291,16 @@ internal static class FilterEvaluator
         GreaterOrEqual,
     }
 
-    private static FilterException Mismatch(FilterExpression.Comparison comparison, IArrowArray column, string? path, string? why) =>
-        new($"Filter at position {comparison.Position}: column '{comparison.Column}' is {ArrowColumns.Describe(column.Data.DataType)} and cannot be compared with {comparison.Operator} {comparison.Value}" +
-            (why is null ? "." : $": {why}."), path, comparison.Position);
+    // The literal is what does not fit the column, so the error points at it.
+    private static FilterException Mismatch(FilterExpression.Comparison comparison, IArrowArray column, Scope scope, string? why) =>
+        new($"{scope.At(comparison.Value.Position)}: column '{comparison.Column}' is {ArrowColumns.Describe(column.Data.DataType)} and cannot be compared with {comparison.Operator} {comparison.Value}" +
+            (why is null ? "." : $": {why}."), scope.Path, comparison.Value.Position);
+
+    // What an evaluation is about, for its errors: the table, its path and the filter text.
+    private readonly record struct Scope(Table Table, string? Path, string? Text)
+    {
+        // "Filter '<text>' at position n", as the parser's errors begin; without the text, the position alone.
+        public string At(int position) =>
+            Text is null ? $"Filter at position {position}" : $"Filter '{FilterParser.Quote(Text, position)}' at position {position}";
+    }
 }

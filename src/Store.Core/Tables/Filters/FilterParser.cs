@@ -293,7 +293,7 @@ public sealed class FilterParser
 
     // The filter as quoted in a message: whole when short, else the part around the position, so a
     // huge filter does not make a huge message.
-    private static string Quote(string text, int position)
+    internal static string Quote(string text, int position)
     {
         if (text.Length <= QuoteLength)
         {
