@@ -53,7 +53,7 @@ public class ActorStoreTests : IDisposable
     [InlineData(DiskFormat.Csv)]
     public async Task Tables_AppendQueryFlushReopen(DiskFormat format)
     {
-        var options = new ActorStoreOptions { Root = _temp.Path, DiskFormat = format };
+        var options = new ActorStoreOptions { Root = format == DiskFormat.None ? "" : _temp.Path, DiskFormat = format };
         await using (var store = TableActorStore.Open(options))
         {
             Assert.Equal(new IndexRange(0, 5), await store.AppendAsync("energies", TestTables.AllTypes(0, 5)));
@@ -75,7 +75,7 @@ public class ActorStoreTests : IDisposable
     [InlineData(DiskFormat.Zarr)]
     public async Task DTypeAsync_Entry_IsItsDTypeAndNullWithoutOne(DiskFormat format)
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = format });
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = format == DiskFormat.None ? "" : _temp.Path, DiskFormat = format });
         await store.AppendAsync("a", TestArrays.Sequence(DType.UInt16, 2, 3));
         await store.FlushAsync();
 

@@ -46,7 +46,7 @@ public class ArrayActorStoreIterTests : IDisposable
     [MemberData(nameof(Selections))]
     public async Task IterAsync_Selection_YieldsTheSelectedRowsInBlocks(DiskFormat format, long[]? elements, string? view, int? chunkSize, long[][] blocks, int[] columns)
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = format });
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = format == DiskFormat.None ? "" : _temp.Path, DiskFormat = format });
         await store.AppendAsync("x", Frames(0, 6));
         await store.FlushAsync();
         await store.AppendAsync("x", Frames(6, Rows)); // part flushed, part buffered
@@ -84,7 +84,7 @@ public class ArrayActorStoreIterTests : IDisposable
     [Fact]
     public async Task IterAsync_AppendsAndWritesBetweenBlocks_AreServedAndAppendedRowsAreNotIncluded()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         await store.AppendAsync("x", Frames(0, Rows));
 
         var rows = new List<double>();
@@ -109,7 +109,7 @@ public class ArrayActorStoreIterTests : IDisposable
     [Fact]
     public async Task IterAsync_EntryReplacedByFewerRows_FailsAtTheFirstBlockPastItsEnd()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         await store.AppendAsync("x", Frames(0, Rows));
 
         var blocks = 0;
@@ -132,7 +132,7 @@ public class ArrayActorStoreIterTests : IDisposable
     [Fact]
     public async Task IterAsync_NoEntry_YieldsNothing()
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
 
         await foreach (var _ in store.IterAsync("missing"))
         {
@@ -146,7 +146,7 @@ public class ArrayActorStoreIterTests : IDisposable
     [InlineData(new long[] { 10 }, null, null)]
     public async Task IterAsync_BadArguments_ThrowShapeExceptionAndTheStoreKeepsServing(long[]? elements, string? view, int? chunkSize)
     {
-        await using var store = ArrayActorStore.Open(new ActorStoreOptions());
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory);
         await store.AppendAsync("x", Frames(0, Rows));
 
         await Assert.ThrowsAsync<ShapeException>(async () =>

@@ -96,8 +96,8 @@ public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Defa
     [Fact]
     public void DTypeOfReadColumnAndIterViews_ToTheirKindOfStore_ReplyReadResult()
     {
-        var arrays = ArrayActorStore.Open(Sys, new ActorStoreOptions());
-        var tables = TableActorStore.Open(Sys, new ActorStoreOptions());
+        var arrays = ArrayActorStore.Open(Sys, ActorStoreOptions.InMemory);
+        var tables = TableActorStore.Open(Sys, ActorStoreOptions.InMemory);
         arrays.Coordinator.Tell(new Append("x", NdArray.From(new[] { 1f, 2f, 3f })));
         tables.Coordinator.Tell(new Append("t", Store.Core.Tables.Table.FromColumns(("c", Store.Core.Tables.TableColumn.Of<long>([1L, 2L])))));
         ExpectMsg<Appended>();
@@ -114,8 +114,8 @@ public class ProtocolTests() : Akka.TestKit.Xunit2.TestKit(StoreActorConfig.Defa
     [Fact]
     public void ArrayOnlyAndTableOnlyCommands_ToTheOtherKindOfStore_ReplyReadFailedNamingWhy()
     {
-        var arrays = ArrayActorStore.Open(Sys, new ActorStoreOptions());
-        var tables = TableActorStore.Open(Sys, new ActorStoreOptions());
+        var arrays = ArrayActorStore.Open(Sys, ActorStoreOptions.InMemory);
+        var tables = TableActorStore.Open(Sys, ActorStoreOptions.InMemory);
 
         arrays.Coordinator.Tell(new ReadColumn("x", "c"));
         Assert.Contains("holds arrays", ExpectMsg<ReadFailed>().Cause.Message);
