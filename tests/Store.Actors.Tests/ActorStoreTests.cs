@@ -99,4 +99,27 @@ public class ActorStoreTests : IDisposable
         var error = await Assert.ThrowsAsync<SchemaException>(() => store.ReadColumnAsync("t", "potentail"));
         Assert.Contains("did you mean 'potential'?", error.Message);
     }
+
+    [Fact]
+    public async Task Open_DefaultOptionsWithARoot_FlushesZarrThere()
+    {
+        await using (var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path }))
+        {
+            Assert.Equal(DiskFormat.Zarr, store.DiskFormat);
+            await store.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }));
+        }
+
+        Assert.True(File.Exists(_temp.Sub("x/zarr.json")));
+        using var files = new ArrayStore(_temp.Path, "r");
+        Assert.Equal(new[] { 1.0, 2.0 }, files.Read("x")!.ToArray<double>());
+    }
+
+    [Fact]
+    public void Open_MemoryOnlyWithARoot_IsRefusedNamingTheOptions()
+    {
+        var error = Assert.Throws<StoreException>(() => ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.None }));
+        Assert.Contains("DiskFormat is None", error.Message);
+        error = Assert.Throws<StoreException>(() => TableActorStore.Open(new ActorStoreOptions()));
+        Assert.Contains("ActorStoreOptions.Root", error.Message);
+    }
 }

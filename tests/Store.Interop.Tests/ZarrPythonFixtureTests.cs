@@ -84,6 +84,32 @@ public class ZarrPythonFixtureTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Open_ZarrPythonGroupWithoutAFormat_ListsItsArraysAndAddsV2ArraysZarrPythonSees()
+    {
+        var root = CopyOf("v2");
+        using (var store = new ArrayStore(root, "a"))
+        {
+            Assert.Equal(DiskFormat.Zarr, store.DiskFormat);
+            Assert.Equal(Arrays().Count, store.Available().Count);
+            store.Append("added/x", TestArrays.Sequence(DType.Int32, 6, 2));
+        }
+
+        Assert.True(File.Exists(Path.Combine(root, "added", "x", ".zarray")));
+        Assert.False(File.Exists(Path.Combine(root, "zarr.json")), "a v3 group document beside v2 arrays hides them from zarr-python 2");
+        var seen = JsonDocument.Parse(Numpy.Run(
+            """
+            import zarr
+            group = zarr.open_group(sys.argv[1], mode="r")
+            v = group["added/x"][...]
+            print(json.dumps({"shape": list(v.shape), "values": v.ravel().tolist(), "arrays": len(list(group["none"].array_keys()))}))
+            """,
+            root)).RootElement;
+        Assert.Equal([6L, 2], seen.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal(TestArrays.Sequence(DType.Int32, 6, 2).ToArray<int>(), seen.GetProperty("values").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.True(seen.GetProperty("arrays").GetInt32() > 0);
+    }
+
     [Theory]
     [MemberData(nameof(BrokenArrays))]
     public void Read_BrokenZarrPythonArray_NamesTheProblem_AndTheGoodArrayStillReads(string path)
