@@ -137,12 +137,9 @@ internal sealed class ZarrArraySource : ArraySource
             return cached;
         }
 
+        // Both paths return little-endian bytes: stored chunks are swapped as they are decoded, and
+        // the fill value of a missing chunk is little-endian already (swapping it too read -7 as -100663297).
         var chunk = Metadata.InnerChunkShape is null ? ReadPlain(chunkIndex) : ReadFromShard(chunkIndex);
-        if (Metadata.BigEndian)
-        {
-            ByteOrder.Swap(chunk, _itemSize);
-        }
-
         while (_cacheOrder.Count > 1 && (_cacheOrder.Count + 1) * _chunkBytes > CacheBytes)
         {
             _cache.Remove(_cacheOrder.Dequeue());
@@ -259,9 +256,15 @@ internal sealed class ZarrArraySource : ArraySource
             throw Corrupt(key, $"it cannot be decoded ({string.Join(" + ", Metadata.Codecs.Select(c => c.Kind).DefaultIfEmpty("raw"))}, {_chunkBytes} bytes expected): {e.Message}");
         }
 
+        if (Metadata.BigEndian)
+        {
+            ByteOrder.Swap(chunk, _itemSize);
+        }
+
         return chunk;
     }
 
+    /// <summary>A missing chunk: every element the fill value, which <see cref="ZarrMetadata.FillValue"/> holds little-endian whatever the array's byte order.</summary>
     private byte[] Fill()
     {
         var chunk = new byte[_chunkBytes];
