@@ -102,45 +102,8 @@ internal sealed unsafe class NpyFileSource : ArraySource
     /// <summary>Reads a Fortran-order array (seen as the C-order array of the reversed shape) into C order.</summary>
     private static byte[] Transpose(NpyFileSource reversed, NpyHeader header)
     {
-        var bytes = header.DataBytes;
-        if (bytes > Array.MaxLength)
-        {
-            throw new CorruptDataException(
-                $"{reversed.File}: Fortran-order arrays are read into memory and this one has {bytes} bytes, more than one in-memory array holds.", reversed.File);
-        }
-
-        var itemSize = header.DType.ItemSize();
-        var shape = header.Shape;
-        var rank = shape.Length;
-        var fortranStrides = new long[rank];
-        long stride = itemSize;
-        for (var axis = 0; axis < rank; axis++)
-        {
-            fortranStrides[axis] = stride;
-            stride *= shape[axis];
-        }
-
-        var source = new byte[bytes];
+        var source = new byte[FortranOrder.CheckedLength(header, reversed.File)];
         reversed.Read(0, source);
-        var result = new byte[bytes];
-        var index = new long[rank];
-        long from = 0;
-        for (long to = 0; to < bytes; to += itemSize)
-        {
-            source.AsSpan((int)from, itemSize).CopyTo(result.AsSpan((int)to));
-            for (var axis = rank - 1; axis >= 0; axis--)
-            {
-                from += fortranStrides[axis];
-                if (++index[axis] < shape[axis])
-                {
-                    break;
-                }
-
-                from -= fortranStrides[axis] * shape[axis];
-                index[axis] = 0;
-            }
-        }
-
-        return result;
+        return FortranOrder.ToCOrder(source, header.DType.ItemSize(), header.Shape);
     }
 }

@@ -6,7 +6,8 @@ namespace Store.Core.Formats.Npz;
 /// <summary>
 /// One <c>.npy</c> member of an <c>.npz</c> archive. Stored (uncompressed) members, as
 /// <c>numpy.savez</c> and this store write them, are read in place by offset; compressed ones
-/// (<c>numpy.savez_compressed</c>) are inflated once, on open.
+/// (<c>numpy.savez_compressed</c>) are inflated once, on open. Fortran-order members (numpy saves
+/// any F-contiguous array so) are read whole on open and transposed into C order, as .npy files are.
 /// </summary>
 internal sealed class NpzMemberSource : ArraySource
 {
@@ -14,13 +15,15 @@ internal sealed class NpzMemberSource : ArraySource
     private readonly ZipIndex? _archive;
     private readonly long _dataStart;
     private readonly byte[]? _inflated;
+    private readonly byte[]? _transposed;
 
-    private NpzMemberSource(NpyHeader header, ZipIndex? archive, long dataStart, byte[]? inflated)
+    private NpzMemberSource(NpyHeader header, ZipIndex? archive, long dataStart, byte[]? inflated, byte[]? transposed = null)
     {
         _header = header;
         _archive = archive;
         _dataStart = dataStart;
         _inflated = inflated;
+        _transposed = transposed;
     }
 
     /// <inheritdoc />
@@ -38,17 +41,25 @@ internal sealed class NpzMemberSource : ArraySource
         {
             using var stream = archive.OpenRead(member);
             var header = NpyHeader.Read(stream, name);
-            if (header.FortranOrder && header.Shape.Length > 1)
-            {
-                throw new CorruptDataException($"{name}: Fortran-order members are not supported in .npz archives; expected fortran_order False.", name);
-            }
-
             var needed = header.DataOffset + header.DataBytes;
             if (member.UncompressedSize < needed)
             {
                 throw new CorruptDataException(
                     $"{name}: truncated: the header declares {Shapes.Format(header.Shape)} {header.DType.Name()}, so the member needs {needed} bytes, but it has {member.UncompressedSize}.",
                     name);
+            }
+
+            if (header.FortranOrder && header.Shape.Length > 1)
+            {
+                // Read as the C-order array of the reversed shape (byte-swapped if need be), then transposed.
+                var fortran = new byte[FortranOrder.CheckedLength(header, name)];
+                stream.ReadExactly(fortran);
+                if (header.BigEndian)
+                {
+                    ByteOrder.Swap(fortran, header.DType.ItemSize());
+                }
+
+                return new NpzMemberSource(header, null, 0, null, FortranOrder.ToCOrder(fortran, header.DType.ItemSize(), header.Shape));
             }
 
             if (member.Method == 0)
@@ -74,6 +85,12 @@ internal sealed class NpzMemberSource : ArraySource
     /// <inheritdoc />
     public override void Read(long offset, Span<byte> destination)
     {
+        if (_transposed is not null)
+        {
+            _transposed.AsSpan(checked((int)offset), destination.Length).CopyTo(destination);
+            return;
+        }
+
         if (_inflated is not null)
         {
             _inflated.AsSpan(checked((int)offset), destination.Length).CopyTo(destination);
