@@ -1,4 +1,5 @@
-using System.Text;
+using System.Buffers;
+using System.Text.Unicode;
 using Apache.Arrow;
 using Store.Core.Storage;
 using Store.Core.Tables;
@@ -163,7 +164,7 @@ internal abstract class TextTableCodec : TableCodec
             end = System.Array.LastIndexOf(bytes, (byte)'\n', end - 1) + 1; // an older record: a last line without its newline is not committed
         }
 
-        var (names, rows) = ParseRows(Encoding.UTF8.GetString(bytes, 0, end), file);
+        var (names, rows) = ParseRows(DecodeUtf8(bytes.AsSpan(0, end), file), file);
         var columns = new (string, IArrowArray)[record?.Schema.FieldsList.Count ?? names.Count];
         if (columns.Length == 0)
         {
@@ -225,6 +226,34 @@ internal abstract class TextTableCodec : TableCodec
         }
 
         return [.. Enumerable.Range(0, names.Count)];
+    }
+
+    /// <summary>
+    /// The text of a CSV or JSON lines file, which must be UTF-8 (a leading byte order mark is
+    /// skipped). Text in another encoding (Latin-1, Windows-1252, UTF-16) is refused rather than
+    /// read with U+FFFD in place of its characters, which a rewrite would then make permanent.
+    /// </summary>
+    /// <exception cref="CorruptDataException">Bytes that are no UTF-8 sequence; names the file, the byte offset, the line and the bytes.</exception>
+    internal static string DecodeUtf8(ReadOnlySpan<byte> bytes, string file)
+    {
+        var start = bytes.StartsWith("\uFEFF"u8) ? 3 : 0;
+        var chars = new char[bytes.Length - start];
+        var status = Utf8.ToUtf16(bytes[start..], chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status == OperationStatus.Done)
+        {
+            return new string(chars, 0, written);
+        }
+
+        var offset = start + read;
+        var line = bytes[..offset].Count((byte)'\n') + 1;
+        var found = Convert.ToHexString(bytes.Slice(offset, Math.Min(4, bytes.Length - offset)));
+        var hint = bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+            ? "it starts with a UTF-16 byte order mark"
+            : "it may be Latin-1 or Windows-1252";
+        throw new CorruptDataException(
+            $"{file}: not UTF-8: byte offset {offset} (line {line}) holds 0x{found}, which is no UTF-8 sequence ({hint}); " +
+            "CSV and JSON lines files are read as UTF-8, so convert it first (for example: iconv -f latin1 -t utf-8).",
+            file);
     }
 
     private IEnumerable<string> SidecarFiles(string root) => StorePaths.EnumerateFiles(root, "*" + Extension + TextSidecar.Suffix);
