@@ -252,7 +252,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
     private static bool SameField(Field x, Field y) =>
         x.Name == y.Name && x.IsNullable == y.IsNullable && x.DataType.TypeId == y.DataType.TypeId &&
         (x.DataType is not Apache.Arrow.Types.TimestampType tx ||
-         (y.DataType is Apache.Arrow.Types.TimestampType ty && tx.Unit == ty.Unit && tx.Timezone == ty.Timezone));
+         (y.DataType is Apache.Arrow.Types.TimestampType ty && tx.Unit == ty.Unit && tx.Timezone == ty.Timezone)) &&
+        (x.DataType is not Apache.Arrow.Types.TimeType ti || (y.DataType is Apache.Arrow.Types.TimeType tj && ti.Unit == tj.Unit));
 
     private static void WriteIpc(Stream stream, Schema schema, IEnumerable<RecordBatch> batches)
     {

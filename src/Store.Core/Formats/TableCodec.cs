@@ -47,6 +47,32 @@ internal abstract class TableCodec
             ? throw new StoreException($"Disk format {f} does not hold tables; expected None, Parquet, Csv, Ipc or Json (or none, for what the root holds).")
             : format;
 
+    /// <summary>
+    /// Whether files of this format hold date and time-of-day columns. Only Arrow IPC does: the
+    /// store's Parquet, CSV and JSON lines files have no exact form for them yet, so a table with
+    /// such columns is refused when it is written or first appended, before the store accepts it.
+    /// </summary>
+    protected virtual bool CarriesDatesAndTimes => false;
+
+    /// <summary>Refuses, before an entry accepts <paramref name="schema"/>, columns this format cannot store.</summary>
+    /// <exception cref="SchemaException">A date or time-of-day column in a format that does not carry them; names the table and each column.</exception>
+    public void CheckColumns(Schema schema, string path)
+    {
+        if (CarriesDatesAndTimes)
+        {
+            return;
+        }
+
+        var unfit = schema.FieldsList.Where(f => ArrowColumns.IsDateOrTime(f.DataType)).Select(f => $"'{f.Name}' ({ArrowColumns.Describe(f.DataType)})").ToList();
+        if (unfit.Count > 0)
+        {
+            throw new SchemaException(
+                $"Table '{path}' has date or time-of-day columns {string.Join(", ", unfit)}, which {Extension} files of this store do not hold; " +
+                "they are kept only in Arrow IPC files (DiskFormat.Ipc) and memory-only stores: store them as timestamps here, or use DiskFormat.Ipc.",
+                path);
+        }
+    }
+
     /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
     public virtual IReadOnlyList<string> Discover(string root) =>
         StorePaths.EnumerateFiles(root, "*" + Extension)

@@ -31,7 +31,8 @@ internal static class ArrowColumns
         Int8Type => TakePrimitive<sbyte>(pieces, type),
         Int16Type => TakePrimitive<short>(pieces, type),
         Int32Type => TakePrimitive<int>(pieces, type),
-        Int64Type or TimestampType => TakePrimitive<long>(pieces, type),
+        Int64Type or TimestampType or Date64Type or Time64Type => TakePrimitive<long>(pieces, type),
+        Date32Type or Time32Type => TakePrimitive<int>(pieces, type),
         UInt8Type => TakePrimitive<byte>(pieces, type),
         UInt16Type => TakePrimitive<ushort>(pieces, type),
         UInt32Type => TakePrimitive<uint>(pieces, type),
@@ -58,29 +59,49 @@ internal static class ArrowColumns
         _ => ArrowArrayFactory.BuildArray(new ArrayData(type, 0, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.Empty])),
     };
 
-    /// <summary>Whether the store can hold columns of <paramref name="type"/>.</summary>
+    /// <summary>
+    /// Whether the store can hold columns of <paramref name="type"/>. Dates (<c>date32</c>, <c>date64</c>)
+    /// and times of day (<c>time32</c>, <c>time64</c>, any unit) are held as Arrow has them, so an Arrow
+    /// IPC file keeps them exactly; formats that cannot carry them refuse them (<see cref="IsDateOrTime"/>).
+    /// </summary>
     public static bool IsSupported(IArrowType type) => type.TypeId switch
     {
         ArrowTypeId.String or ArrowTypeId.Boolean or ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32
             or ArrowTypeId.Int64 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64
             or ArrowTypeId.Float or ArrowTypeId.Double or ArrowTypeId.Timestamp => true,
-        _ => false,
+        _ => IsDateOrTime(type),
     };
+
+    /// <summary>Whether <paramref name="type"/> is a date or a time of day (held, but only Arrow IPC files carry it).</summary>
+    public static bool IsDateOrTime(IArrowType type) =>
+        type.TypeId is ArrowTypeId.Date32 or ArrowTypeId.Date64 or ArrowTypeId.Time32 or ArrowTypeId.Time64;
 
     /// <summary>Whether <paramref name="type"/> holds numbers (integers of any width, float, double).</summary>
     public static bool IsNumeric(IArrowType type) => type.TypeId is ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32
         or ArrowTypeId.Int64 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64
         or ArrowTypeId.Float or ArrowTypeId.Double;
 
-    /// <summary>Whether two column types are the same (timestamps: same unit and time zone).</summary>
+    /// <summary>Whether two column types are the same (timestamps: same unit and time zone; times of day: same unit).</summary>
     public static bool SameType(IArrowType a, IArrowType b) =>
         a.TypeId == b.TypeId
-        && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ta.Timezone == tb.Timezone);
+        && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ta.Timezone == tb.Timezone)
+        && (a is not TimeType ti || b is TimeType tj && ti.Unit == tj.Unit);
 
-    /// <summary>A short type name for messages: <c>int64</c>, <c>string</c>, <c>timestamp[us, UTC]</c>.</summary>
-    public static string Describe(IArrowType type) => type is TimestampType t
-        ? $"timestamp[{t.Unit}, {t.Timezone ?? "no zone"}]"
-        : type.Name;
+    /// <summary>A short type name for messages: <c>int64</c>, <c>string</c>, <c>timestamp[us, UTC]</c>, <c>time64[us]</c>.</summary>
+    public static string Describe(IArrowType type) => type switch
+    {
+        TimestampType t => $"timestamp[{t.Unit}, {t.Timezone ?? "no zone"}]",
+        TimeType t => $"{type.Name}[{Unit(t.Unit)}]",
+        _ => type.Name,
+    };
+
+    private static string Unit(TimeUnit unit) => unit switch
+    {
+        TimeUnit.Second => "s",
+        TimeUnit.Millisecond => "ms",
+        TimeUnit.Microsecond => "us",
+        _ => "ns",
+    };
 
     private static IArrowArray TakePrimitive<T>(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces, IArrowType type) where T : struct, IEquatable<T>
     {

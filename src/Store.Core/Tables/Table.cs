@@ -107,7 +107,8 @@ public sealed class Table
 
     /// <summary>
     /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type,
-    /// bool, or DateTime (UTC) for timestamps.
+    /// bool, DateTime (UTC) for timestamps, DateOnly for dates and TimeOnly for times of day
+    /// (or the column's own int/long: days or milliseconds since the epoch, time since midnight in its unit).
     /// </summary>
     public T?[] Values<T>(string name) where T : struct, IEquatable<T>
     {
@@ -119,6 +120,10 @@ public sealed class Table
             {
                 BooleanArray b when typeof(T) == typeof(bool) => (T)(object)b.GetValue(i)!.Value,
                 TimestampArray t when typeof(T) == typeof(DateTime) => (T)(object)t.GetTimestamp(i)!.Value.UtcDateTime,
+                Date32Array d when typeof(T) == typeof(DateOnly) => (T)(object)d.GetDateOnly(i)!.Value,
+                Date64Array d when typeof(T) == typeof(DateOnly) => (T)(object)d.GetDateOnly(i)!.Value,
+                Time32Array t when typeof(T) == typeof(TimeOnly) => (T)(object)t.GetTime(i)!.Value,
+                Time64Array t when typeof(T) == typeof(TimeOnly) => (T)(object)t.GetTime(i)!.Value,
                 PrimitiveArray<T> p => p.Values[i],
                 _ => throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(column.Data.DataType)}, not {typeof(T).Name}."),
             };
@@ -264,7 +269,7 @@ public sealed class Table
 
             if (!ArrowColumns.IsSupported(type))
             {
-                throw new SchemaException($"Column '{name}' has type {type.Name}; supported: string, bool, int8..int64, uint8..uint64, float, double, timestamp.");
+                throw new SchemaException($"Column '{name}' has type {type.Name}; supported: string, bool, int8..int64, uint8..uint64, float, double, timestamp, date32, date64, time32, time64.");
             }
 
             builder.Field(f => f.Name(name).DataType(type).Nullable(true));

@@ -327,6 +327,7 @@ internal sealed class TableEntry
 
     private void Replace(Table data)
     {
+        _codec?.CheckColumns(data.Schema, Path);
         _schema = data.Schema;
         _pending = [.. data.Batches];
         _pendingRows = data.RowCount;

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
 using Store.Core.Tables;
 using Table = Store.Core.Tables.Table;
@@ -8,9 +9,17 @@ namespace Store.Core.Formats.Ipc;
 /// <summary>
 /// One Arrow IPC file (<c>.arrow</c>, the random-access "file" format with a footer) per table.
 /// The footer must be rewritten to add batches, so every flush is an atomic whole-file replace.
+/// Files other tools wrote are read with LZ4_FRAME or ZSTD compressed buffers too (the store
+/// writes uncompressed ones), and their columns are mapped to store types by <see cref="IpcColumns"/>.
 /// </summary>
 internal sealed class IpcTableCodec : TableCodec
 {
+    // Decompresses LZ4_FRAME and ZSTD buffers; stateless, so one serves every reader.
+    private static readonly CompressionCodecFactory Codecs = new();
+
+    /// <inheritdoc />
+    protected override bool CarriesDatesAndTimes => true;
+
     /// <inheritdoc />
     public override string Extension => ".arrow";
 
@@ -25,14 +34,14 @@ internal sealed class IpcTableCodec : TableCodec
     protected override Table LoadFile(string file)
     {
         using var stream = File.OpenRead(file);
-        using var reader = new ArrowFileReader(stream);
+        using var reader = new ArrowFileReader(stream, Codecs);
         var batches = new List<RecordBatch>();
         while (reader.ReadNextRecordBatch() is { } batch)
         {
             batches.Add(batch);
         }
 
-        return Table.FromBatches(reader.Schema, batches);
+        return IpcColumns.ToStoreTable(reader.Schema, batches, file);
     }
 
     /// <inheritdoc />

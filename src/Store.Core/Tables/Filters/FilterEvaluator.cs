@@ -209,6 +209,24 @@ internal static class FilterEvaluator
                 }
 
                 break;
+            case Date32Array or Date64Array when literal.Text is { } day
+                && DateOnly.TryParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date):
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    var value = column is Date32Array d32 ? d32.GetDateOnly(i) : ((Date64Array)column).GetDateOnly(i);
+                    mask[i] = value is { } v && Holds(op, v.CompareTo(date));
+                }
+
+                break;
+            case Time32Array or Time64Array when literal.Text is { } clock
+                && TimeOnly.TryParse(clock, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time):
+                for (var i = 0; i < mask.Length; i++)
+                {
+                    var value = column is Time32Array t32 ? t32.GetTime(i) : ((Time64Array)column).GetTime(i);
+                    mask[i] = value is { } v && Holds(op, v.CompareTo(time));
+                }
+
+                break;
             case Int64Array longs when literal.Number is { } whole && whole == Math.Floor(whole) && Math.Abs(whole) < 9e18:
                 CompareWhole(longs.Values, longs, (long)whole, op, mask);
                 break;
