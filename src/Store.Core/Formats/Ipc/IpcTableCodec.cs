@@ -10,7 +10,8 @@ namespace Store.Core.Formats.Ipc;
 /// One Arrow IPC file (<c>.arrow</c>, the random-access "file" format with a footer) per table.
 /// The footer must be rewritten to add batches, so every flush is an atomic whole-file replace.
 /// Files other tools wrote are read with LZ4_FRAME or ZSTD compressed buffers too (the store
-/// writes uncompressed ones), and their columns are mapped to store types by <see cref="IpcColumns"/>.
+/// writes uncompressed ones), in the IPC stream format too, and their columns are mapped to store
+/// types by <see cref="IpcColumns"/>.
 /// </summary>
 internal sealed class IpcTableCodec : TableCodec
 {
@@ -34,7 +35,7 @@ internal sealed class IpcTableCodec : TableCodec
     protected override Table LoadFile(string file)
     {
         using var stream = File.OpenRead(file);
-        using var reader = new ArrowFileReader(stream, Codecs);
+        using var reader = IsFileFormat(stream) ? new ArrowFileReader(stream, Codecs) : new ArrowStreamReader(stream, Codecs);
         var batches = new List<RecordBatch>();
         while (reader.ReadNextRecordBatch() is { } batch)
         {
@@ -42,6 +43,19 @@ internal sealed class IpcTableCodec : TableCodec
         }
 
         return IpcColumns.ToStoreTable(reader.Schema, batches, file);
+    }
+
+    /// <summary>
+    /// Whether the file starts with the IPC file format's magic <c>ARROW1</c>. Other tools also save
+    /// the IPC stream format (no footer) as <c>.arrow</c>; such a file is read as a stream, and the
+    /// next flush rewrites it in the file format.
+    /// </summary>
+    private static bool IsFileFormat(Stream stream)
+    {
+        Span<byte> magic = stackalloc byte[6];
+        var read = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return read == magic.Length && magic.SequenceEqual("ARROW1"u8);
     }
 
     /// <inheritdoc />

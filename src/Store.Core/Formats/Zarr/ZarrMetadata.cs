@@ -459,7 +459,8 @@ internal sealed record ZarrMetadata
 
             number = text switch
             {
-                "NaN" => double.NaN,
+                // The quiet NaN numpy and zarr-python use (0x7FF8…; .NET's double.NaN has the sign bit set).
+                "NaN" => BitConverter.Int64BitsToDouble(0x7FF8000000000000),
                 "Infinity" => double.PositiveInfinity,
                 "-Infinity" => double.NegativeInfinity,
                 _ => throw Corrupt(file, $"fill_value \"{text}\" is not a number"),
