@@ -4,6 +4,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Parquet;
 using Parquet.Schema;
+using Store.Core.Formats.Parquet.Workarounds;
 using Store.Core.Storage;
 using Store.Core.Tables;
 using ArrowSchema = Apache.Arrow.Schema;
@@ -101,7 +102,10 @@ internal sealed class ParquetTableCodec : TableCodec
                 var arrays = new IArrowArray[picked.Length];
                 for (var c = 0; c < picked.Length; c++)
                 {
-                    arrays[c] = await ReadColumnAsync(group, fields[picked[c]], schema.GetFieldByIndex(c).DataType, rows);
+                    var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
+                    arrays[c] = group.GetMetadata(field) is var chunk && ParquetWorkarounds.Bypasses(chunk, field)
+                        ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
+                        : await ReadColumnAsync(group, field, type, rows);
                 }
 
                 var batch = new RecordBatch(schema, arrays, rows);
