@@ -15,8 +15,15 @@ public static class Readers
     /// <summary>An Arrow IPC file as apache-arrow reads it.</summary>
     public static ReadResult Arrow(string file) => Parse(Node(Script, "arrow", file));
 
-    /// <summary>DuckDB writes the result of <paramref name="query"/> to <paramref name="file"/> as parquet or csv.</summary>
-    public static void DuckDbWrite(string query, string file, string format) => Node(Script, "duckdb-write", query, file, format);
+    /// <summary>
+    /// DuckDB writes the result of <paramref name="query"/> to <paramref name="file"/> as parquet or csv;
+    /// <paramref name="options"/> are more COPY options (<c>PARQUET_VERSION V2, ROW_GROUP_SIZE 2048</c>).
+    /// </summary>
+    public static void DuckDbWrite(string query, string file, string format, string options = "") =>
+        Node(Script, "duckdb-write", query, file, format, options);
+
+    /// <summary>The result of one SQL statement in a fresh in-memory DuckDB (e.g. <c>parquet_metadata</c> of a file).</summary>
+    public static ReadResult DuckDbSql(string statement) => Parse(Node(Script, "duckdb-sql", statement));
 
     /// <summary>The v3 arrays at <paramref name="paths"/> under the group <paramref name="root"/> as zarrita reads them: path → dtype, shape, chunks, sha256.</summary>
     public static JsonElement Zarrita(string root, IEnumerable<string> paths) =>

@@ -1,7 +1,8 @@
 // Reads a table file with a real reader and prints it as JSON:
 //   node read.mjs duckdb <file> <parquet|csv|json>   -> {"columns": [[name, type]...], "rows": [[...]...]}
 //   node read.mjs arrow <file.arrow>                 -> the same, through apache-arrow's IPC file reader
-//   node read.mjs duckdb-write <query> <out> <parquet|csv>  -> DuckDB writes the query's result to <out>
+//   node read.mjs duckdb-write <query> <out> <parquet|csv> [options]  -> DuckDB writes the query's result to <out>;
+//                                                    options are more COPY options, e.g. "PARQUET_VERSION V2, ROW_GROUP_SIZE 1000"
 //   node read.mjs duckdb-sql <statement>             -> the statement's result, as for duckdb (the README's SQL)
 import { readFileSync } from "node:fs";
 
@@ -45,8 +46,8 @@ if (mode === "arrow") {
     const rows = result.getRows().map((row) => row.map(plain));
     console.log(JSON.stringify({ columns, rows }));
   } else if (mode === "duckdb-write") {
-    const [query, out, format] = args;
-    const options = format === "csv" ? "FORMAT csv, HEADER true" : "FORMAT parquet";
+    const [query, out, format, extra] = args;
+    const options = (format === "csv" ? "FORMAT csv, HEADER true" : "FORMAT parquet") + (extra ? `, ${extra}` : "");
     await connection.run(`COPY (${query}) TO '${out.replaceAll("'", "''")}' (${options})`);
   } else {
     throw new Error(`unknown mode ${mode}`);

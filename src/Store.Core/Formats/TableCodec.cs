@@ -93,7 +93,14 @@ internal abstract class TableCodec
     public (Schema Schema, long Rows)? Inspect(string root, string path)
     {
         var file = FileFor(root, path);
-        return HasData(file) ? Guard(file, () => InspectFile(file)) : null;
+        return HasData(file) ? Guard(file, () => Checked(InspectFile(file))) : null;
+    }
+
+    /// <summary>The checks a load makes on the columns (names, types), so that a file the store cannot hold is refused when it is opened.</summary>
+    private static (Schema Schema, long Rows) Checked((Schema Schema, long Rows) inspected)
+    {
+        _ = Table.Empty(inspected.Schema);
+        return inspected;
     }
 
     /// <summary>
@@ -162,12 +169,20 @@ internal abstract class TableCodec
     /// <summary>Writes <paramref name="table"/> as a complete file into <paramref name="stream"/>.</summary>
     protected abstract void WriteFile(Stream stream, Table table);
 
-    /// <summary>Turns a reader's failure on <paramref name="file"/> into a <see cref="CorruptDataException"/> naming it.</summary>
+    /// <summary>
+    /// Turns a reader's failure on <paramref name="file"/> into a <see cref="CorruptDataException"/> naming it:
+    /// the reader's own exceptions, and the <see cref="SchemaException"/>s that building the table raises
+    /// without knowing the file (duplicate or empty column names, column types the store does not hold).
+    /// </summary>
     protected static T Guard<T>(string file, Func<T> read)
     {
         try
         {
             return read();
+        }
+        catch (SchemaException e) when (e.EntryPath is null)
+        {
+            throw new CorruptDataException($"{file}: {e.Message}", file, e);
         }
         catch (Exception e) when (e is not StoreException and not OutOfMemoryException)
         {

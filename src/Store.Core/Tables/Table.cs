@@ -259,13 +259,21 @@ public sealed class Table
     private static Schema BuildSchema(IEnumerable<(string Name, IArrowType Type)> columns)
     {
         var builder = new Schema.Builder();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = 0;
         foreach (var (name, type) in columns)
         {
-            if (string.IsNullOrEmpty(name) || !seen.Add(name))
+            if (string.IsNullOrEmpty(name))
             {
-                throw new SchemaException(string.IsNullOrEmpty(name) ? "A column name must not be empty." : $"Column '{name}' appears twice.");
+                throw new SchemaException($"The column at index {index} has an empty name; every column needs a name.");
             }
+
+            if (!seen.TryAdd(name, index))
+            {
+                throw new SchemaException($"Column '{name}' appears twice (at indices {seen[name]} and {index}); column names must be unique.");
+            }
+
+            index++;
 
             if (!ArrowColumns.IsSupported(type))
             {

@@ -4,6 +4,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Parquet;
 using Parquet.Schema;
+using Store.Core.Formats.Parquet.Workarounds;
 using Store.Core.Storage;
 using Store.Core.Tables;
 using ArrowSchema = Apache.Arrow.Schema;
@@ -101,7 +102,10 @@ internal sealed class ParquetTableCodec : TableCodec
                 var arrays = new IArrowArray[picked.Length];
                 for (var c = 0; c < picked.Length; c++)
                 {
-                    arrays[c] = await ReadColumnAsync(group, fields[picked[c]], schema.GetFieldByIndex(c).DataType, rows);
+                    var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
+                    arrays[c] = group.GetMetadata(field) is var chunk && ParquetWorkarounds.Bypasses(chunk, field)
+                        ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
+                        : await ReadColumnAsync(group, field, type, rows);
                 }
 
                 var batch = new RecordBatch(schema, arrays, rows);
@@ -351,14 +355,17 @@ internal sealed class ParquetTableCodec : TableCodec
 
     private static ArrowSchema ToArrow(ParquetSchema schema, string file)
     {
+        foreach (var column in schema.Fields)
+        {
+            if (column is not DataField { IsArray: false, MaxRepetitionLevel: 0 })
+            {
+                throw Nested(schema, column, file);
+            }
+        }
+
         var builder = new ArrowSchema.Builder();
         foreach (var field in schema.GetDataFields())
         {
-            if (field.MaxRepetitionLevel > 0)
-            {
-                throw new CorruptDataException($"{file}: column '{field.Name}' is a list; only flat columns are supported.", file);
-            }
-
             IArrowType type = field.ClrType switch
             {
                 var t when t == typeof(string) || t == typeof(ReadOnlyMemory<char>) => StringType.Default,
@@ -381,5 +388,27 @@ internal sealed class ParquetTableCodec : TableCodec
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The error for a struct, list or map column: named by its path and its leaves' paths (Parquet.Net
+    /// would hand out each leaf under its own last name, <c>x</c> for <c>point.x</c>, which the store
+    /// must not pass off as a flat column).
+    /// </summary>
+    private static CorruptDataException Nested(ParquetSchema schema, Field column, string file)
+    {
+        var kind = column switch
+        {
+            StructField => "a struct",
+            MapField => "a map",
+            _ => "a list",
+        };
+        var leaves = schema.GetDataFields()
+            .Where(f => f.Path.FirstPart == column.Name)
+            .Select(f => string.Join('.', f.Path.ToList()));
+        return new CorruptDataException(
+            $"{file}: column '{column.Name}' is {kind} (leaf columns {string.Join(", ", leaves)}); nested columns are not supported: " +
+            "expected flat columns of string, bool, integers, float, double or timestamp.",
+            file);
     }
 }

@@ -126,7 +126,8 @@ internal sealed class CsvTableCodec : TextTableCodec
             throw new CorruptDataException($"{file}: no header line; expected column names on the first line.", file);
         }
 
-        var names = records[0].Select((n, i) => n ?? $"column{i}").ToList();
+        // An empty name would have to be made up (DuckDB says column2); the table refuses it instead, naming the file.
+        var names = records[0].Select((n, i) => n ?? "").ToList();
         return (names, records.Skip(1).ToList());
     }
 

@@ -121,6 +121,11 @@ internal sealed class JsonLinesTableCodec : TextTableCodec
                         names.Add(property.Name);
                     }
 
+                    if (row.ContainsKey(column))
+                    {
+                        throw new CorruptDataException($"{file}: line {lineNumber} has the key '{property.Name}' twice; expected each column once per row.", file);
+                    }
+
                     row[column] = property.Value.ValueKind switch
                     {
                         JsonValueKind.Null => null,
