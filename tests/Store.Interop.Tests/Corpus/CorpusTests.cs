@@ -21,8 +21,6 @@ public class CorpusTests(CorpusFiles files, ITestOutputHelper output) : IClassFi
     public static readonly IReadOnlyDictionary<string, string> Pending = new Dictionary<string, string>
     {
         ["timestamps"] = "issue 13 timestamps item: units and zones kept, naive Parquet timestamps not shifted by the local zone (branch 'timestamps')",
-        ["parquet-delta"] = "issue 13 Parquet item: DELTA_BINARY_PACKED decoding; int8/int16 delta columns are refused today (branch 'parquet-reading')",
-        ["parquet-nested"] = "issue 13 Parquet item: nested columns refused naming the file; a struct is read today as its flattened fields (branch 'parquet-reading')",
     };
 
     public static TheoryData<string> Parquet => Of("parquet");
