@@ -106,9 +106,14 @@ public sealed class Table
         : throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(Schema.GetFieldByName(name).DataType)}, not string.");
 
     /// <summary>
-    /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type,
-    /// bool, or DateTime (UTC) for timestamps.
+    /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type or
+    /// bool. Timestamps read as <c>long</c> give the stored counts of the column's unit since 1970 (every
+    /// digit), and as <see cref="DateTime"/> a view for convenience: of any unit, nanoseconds below
+    /// DateTime's 100 ns tick going to the earlier tick; <see cref="DateTimeKind.Utc"/> for a zoned column,
+    /// and for a column without a zone the wall-clock value as it was written, <see cref="DateTimeKind.Unspecified"/>,
+    /// never shifted by the machine's time zone.
     /// </summary>
+    /// <exception cref="SchemaException">The column has another type, or a timestamp lies outside DateTime's years 1 to 9999.</exception>
     public T?[] Values<T>(string name) where T : struct, IEquatable<T>
     {
         var column = Column(name);
@@ -118,13 +123,23 @@ public sealed class Table
             values[i] = column.IsNull(i) ? null : column switch
             {
                 BooleanArray b when typeof(T) == typeof(bool) => (T)(object)b.GetValue(i)!.Value,
-                TimestampArray t when typeof(T) == typeof(DateTime) => (T)(object)t.GetTimestamp(i)!.Value.UtcDateTime,
+                TimestampArray t when typeof(T) == typeof(DateTime) => (T)(object)AsDateTime(name, t, i),
                 PrimitiveArray<T> p => p.Values[i],
                 _ => throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(column.Data.DataType)}, not {typeof(T).Name}."),
             };
         }
 
         return values;
+    }
+
+    private static DateTime AsDateTime(string name, TimestampArray column, int row)
+    {
+        var type = (TimestampType)column.Data.DataType;
+        var value = column.Values[row];
+        return Timestamps.TryToDateTime(value, type, out var time)
+            ? time
+            : throw new SchemaException(
+                $"Column '{name}' row {row} holds {Timestamps.Format(value, type)} ({ArrowColumns.Describe(type)} {value}), outside DateTime's years 1 to 9999; read it with Values<long>.");
     }
 
     /// <summary>Rows <c>[start, start + count)</c>, sharing this table's buffers.</summary>
