@@ -15,6 +15,22 @@ public static class Readers
     /// <summary>An Arrow IPC file as apache-arrow reads it.</summary>
     public static ReadResult Arrow(string file) => Parse(Node(Script, "arrow", file));
 
+    /// <summary>An Arrow IPC file as apache-arrow reads it, 64-bit integers and timestamps as the raw integers stored (strings).</summary>
+    public static ReadResult ArrowRaw(string file) => Parse(Node(Script, "arrow-raw", file));
+
+    /// <summary>apache-arrow writes an IPC file of timestamp columns: name, unit (SECOND … NANOSECOND), zone or null, raw values.</summary>
+    public static void ArrowWriteTimestamps(string file, IEnumerable<(string Name, string Unit, string? Zone, long?[] Values)> columns) =>
+        Node(Script, "arrow-write-timestamps", file, JsonSerializer.Serialize(columns.Select(c => new
+        {
+            name = c.Name,
+            unit = c.Unit,
+            timezone = c.Zone,
+            values = c.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        })));
+
+    /// <summary>The result of a DuckDB statement (for example <c>epoch_ns</c> of timestamp columns: exact integers, as strings).</summary>
+    public static ReadResult DuckDbSql(string statement) => Parse(Node(Script, "duckdb-sql", statement));
+
     /// <summary>DuckDB writes the result of <paramref name="query"/> to <paramref name="file"/> as parquet or csv.</summary>
     public static void DuckDbWrite(string query, string file, string format) => Node(Script, "duckdb-write", query, file, format);
 
