@@ -9,6 +9,7 @@ using Table = Store.Core.Tables.Table;
 namespace Store.Interop.Tests;
 
 /// <summary>Every table file the store writes opens in DuckDB (and Arrow IPC in apache-arrow) with the same rows; files DuckDB writes read back equal.</summary>
+[Trait("TimeZone", "any")]
 public class TableInteropTests : IDisposable
 {
     private readonly TempFolder _temp = new();
