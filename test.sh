@@ -2,7 +2,10 @@
 # Runs every test. Installs what the tests need beyond NuGet when it is missing (Debian's
 # python3-numpy and python3-zarr (zarr-python 2.13), run as /usr/bin/python3; Node.js and the npm
 # readers pinned in tests/interop/package-lock.json: DuckDB, apache-arrow, zarrita), then runs dotnet test.
-# Extra arguments go to `dotnet test` (for example --filter or --logger).
+# Extra arguments go to `dotnet test` (for example --filter or --logger). Then the tests that touch
+# timestamps ([Trait("TimeZone", "any")]) run a second time under TZ=Asia/Kolkata (UTC+05:30), with
+# the same arguments (a --filter narrows both runs; a --logger writes a result file per run), since
+# a timestamp must mean the same on every machine. The exit status is non-zero if either run failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -27,4 +30,24 @@ if [ ! -d tests/interop/node_modules/@duckdb/node-api ] || [ ! -d tests/interop/
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet test Store.sln "$@"
+
+args=()
+filter=""
+while (($#)); do
+  case "$1" in
+    --filter) filter="${2-}"; shift $(($# > 1 ? 2 : 1)) ;;
+    --filter=*) filter="${1#--filter=}"; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+
+status=0
+first=("${args[@]}")
+if [ -n "$filter" ]; then first+=(--filter "$filter"); fi
+dotnet test Store.sln "${first[@]}" || status=$?
+
+zoned="TimeZone=any"
+if [ -n "$filter" ]; then zoned="($filter)&$zoned"; fi
+echo "test.sh: the timestamp tests again under TZ=Asia/Kolkata (--filter \"$zoned\")"
+TZ=Asia/Kolkata dotnet test Store.sln --no-build "${args[@]}" --filter "$zoned" || status=$?
+exit "$status"

@@ -48,6 +48,7 @@ public class FilterLanguageTests
         { "micro_id==2", [2] },
     };
 
+    [Trait("TimeZone", "any")]
     [Theory]
     [MemberData(nameof(Cases))]
     public void Evaluate_Expression_SelectsExpectedRows(string filter, int[] rows)
@@ -74,6 +75,7 @@ public class FilterLanguageTests
         Assert.Contains($"position {position}", error.Message);
     }
 
+    [Trait("TimeZone", "any")]
     [Theory]
     [InlineData("nope == 1", "no column 'nope'")]
     [InlineData("ens_id == 3", "ens_id")]

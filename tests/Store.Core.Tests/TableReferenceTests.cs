@@ -9,6 +9,7 @@ public class TableReferenceTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    [Trait("TimeZone", "any")]
     [Theory]
     [MemberData(nameof(TableStoreTests.Formats), MemberType = typeof(TableStoreTests))]
     public void Get_ReadsRowsAndColumnsAcrossFlushedAndNewRows(DiskFormat format)
@@ -49,6 +50,7 @@ public class TableReferenceTests : IDisposable
         AssertSameRows(TestTables.AllTypes(3, 3), reference.Read(TableView.Rows(3, 6)));
     }
 
+    [Trait("TimeZone", "any")]
     [Fact]
     public void Get_FlushedParquet_DecodesOnlyTheRowGroupsAReadCovers()
     {

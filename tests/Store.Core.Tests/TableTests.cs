@@ -4,6 +4,7 @@ namespace Store.Core.Tests;
 
 public class TableTests
 {
+    [Trait("TimeZone", "any")]
     [Fact]
     public void FromColumns_EveryColumnType_ReadsBackWithNulls()
     {

@@ -22,8 +22,22 @@ public static class Readers
     public static void DuckDbWrite(string query, string file, string format, string options = "") =>
         Node(Script, "duckdb-write", query, file, format, options);
 
-    /// <summary>The result of one SQL statement in a fresh in-memory DuckDB (e.g. <c>parquet_metadata</c> of a file).</summary>
+    /// <summary>The result of one SQL statement in a fresh in-memory DuckDB (e.g. <c>parquet_metadata</c> of a file, or <c>epoch_ns</c> of timestamp columns: exact integers, as strings).</summary>
     public static ReadResult DuckDbSql(string statement) => Parse(Node(Script, "duckdb-sql", statement));
+
+    /// <summary>An Arrow IPC file as apache-arrow reads it, 64-bit integers and timestamps as the raw integers stored (strings).</summary>
+    public static ReadResult ArrowRaw(string file) => Parse(Node(Script, "arrow-raw", file));
+
+    /// <summary>apache-arrow writes an IPC file of timestamp columns: name, unit (SECOND … NANOSECOND), zone or null, raw values.</summary>
+    public static void ArrowWriteTimestamps(string file, IEnumerable<(string Name, string Unit, string? Zone, long?[] Values)> columns) =>
+        Node(Script, "arrow-write-timestamps", file, JsonSerializer.Serialize(columns.Select(c => new
+        {
+            name = c.Name,
+            unit = c.Unit,
+            timezone = c.Zone,
+            values = c.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        })));
+
 
     /// <summary>The v3 arrays at <paramref name="paths"/> under the group <paramref name="root"/> as zarrita reads them: path → dtype, shape, chunks, sha256.</summary>
     public static JsonElement Zarrita(string root, IEnumerable<string> paths) =>

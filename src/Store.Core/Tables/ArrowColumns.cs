@@ -6,6 +6,16 @@ namespace Store.Core.Tables;
 /// <summary>Column operations Arrow's C# library lacks: build from values, take rows, concatenate, name types.</summary>
 internal static class ArrowColumns
 {
+    // How Describe names a timestamp without a zone.
+    private const string NoZone = "no zone";
+
+    // Every other supported type, by the name Describe gives it.
+    private static readonly Dictionary<string, IArrowType> Described = new IArrowType[]
+    {
+        StringType.Default, BooleanType.Default, Int8Type.Default, Int16Type.Default, Int32Type.Default, Int64Type.Default,
+        UInt8Type.Default, UInt16Type.Default, UInt32Type.Default, UInt64Type.Default, FloatType.Default, DoubleType.Default,
+    }.ToDictionary(t => t.Name);
+
     /// <summary>A fixed-width column of <paramref name="type"/> from values and a validity flag per row.</summary>
     public static IArrowArray FromValues<T>(IArrowType type, ReadOnlySpan<T> values, ReadOnlySpan<bool> valid) where T : struct
     {
@@ -81,16 +91,20 @@ internal static class ArrowColumns
         or ArrowTypeId.Int64 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 or ArrowTypeId.UInt64
         or ArrowTypeId.Float or ArrowTypeId.Double;
 
-    /// <summary>Whether two column types are the same (timestamps: same unit and time zone; times of day: same unit).</summary>
+    /// <summary>Whether two column types are the same (timestamps: same unit and time zone, an empty zone being no zone; times of day: same unit).</summary>
     public static bool SameType(IArrowType a, IArrowType b) =>
         a.TypeId == b.TypeId
-        && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ta.Timezone == tb.Timezone)
+        && (a is not TimestampType ta || b is TimestampType tb && ta.Unit == tb.Unit && ZoneOf(ta) == ZoneOf(tb))
         && (a is not TimeType ti || b is TimeType tj && ti.Unit == tj.Unit);
 
-    /// <summary>A short type name for messages: <c>int64</c>, <c>string</c>, <c>timestamp[us, UTC]</c>, <c>time64[us]</c>.</summary>
+    /// <summary>
+    /// A short type name for messages and the CSV/JSON lines sidecar: <c>int64</c>, <c>utf8</c>,
+    /// <c>timestamp[Microsecond, UTC]</c>, <c>timestamp[Nanosecond, no zone]</c>, <c>time64[us]</c>;
+    /// <see cref="FromDescription"/> reads timestamps back.
+    /// </summary>
     public static string Describe(IArrowType type) => type switch
     {
-        TimestampType t => $"timestamp[{t.Unit}, {t.Timezone ?? "no zone"}]",
+        TimestampType t => $"timestamp[{t.Unit}, {ZoneOf(t) ?? NoZone}]",
         TimeType t => $"{type.Name}[{Unit(t.Unit)}]",
         _ => type.Name,
     };
@@ -102,6 +116,33 @@ internal static class ArrowColumns
         TimeUnit.Microsecond => "us",
         _ => "ns",
     };
+
+    /// <summary>
+    /// The type a <see cref="Describe"/> name stands for (every supported type; timestamps of any unit
+    /// and zone), or null for a name it never gives.
+    /// </summary>
+    public static IArrowType? FromDescription(string name)
+    {
+        if (Described.TryGetValue(name, out var type))
+        {
+            return type;
+        }
+
+        const string prefix = "timestamp[";
+        var comma = name.IndexOf(", ", StringComparison.Ordinal);
+        if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(']') || comma < 0
+            || Enum.GetNames<TimeUnit>().FirstOrDefault(n => n == name[prefix.Length..comma]) is not { } unitName)
+        {
+            return null;
+        }
+
+        var unit = Enum.Parse<TimeUnit>(unitName);
+
+        var zone = name[(comma + 2)..^1];
+        return zone.Length == 0 ? null : new TimestampType(unit, zone == NoZone ? null : zone);
+    }
+
+    private static string? ZoneOf(TimestampType type) => string.IsNullOrEmpty(type.Timezone) ? null : type.Timezone;
 
     private static IArrowArray TakePrimitive<T>(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces, IArrowType type) where T : struct, IEquatable<T>
     {

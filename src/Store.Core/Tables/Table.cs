@@ -106,10 +106,15 @@ public sealed class Table
         : throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(Schema.GetFieldByName(name).DataType)}, not string.");
 
     /// <summary>
-    /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type,
-    /// bool, DateTime (UTC) for timestamps, DateOnly for dates and TimeOnly for times of day
-    /// (or the column's own int/long: days or milliseconds since the epoch, time since midnight in its unit).
+    /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type or
+    /// bool; DateOnly for dates and TimeOnly for times of day (or the column's own int/long: days or
+    /// milliseconds since the epoch, time since midnight in its unit). Timestamps read as <c>long</c> give
+    /// the stored counts of the column's unit since 1970 (every digit), and as <see cref="DateTime"/> a view
+    /// for convenience: of any unit, nanoseconds below DateTime's 100 ns tick going to the earlier tick;
+    /// <see cref="DateTimeKind.Utc"/> for a zoned column, and for a column without a zone the wall-clock
+    /// value as it was written, <see cref="DateTimeKind.Unspecified"/>, never shifted by the machine's time zone.
     /// </summary>
+    /// <exception cref="SchemaException">The column has another type, or a timestamp lies outside DateTime's years 1 to 9999.</exception>
     public T?[] Values<T>(string name) where T : struct, IEquatable<T>
     {
         var column = Column(name);
@@ -119,7 +124,7 @@ public sealed class Table
             values[i] = column.IsNull(i) ? null : column switch
             {
                 BooleanArray b when typeof(T) == typeof(bool) => (T)(object)b.GetValue(i)!.Value,
-                TimestampArray t when typeof(T) == typeof(DateTime) => (T)(object)t.GetTimestamp(i)!.Value.UtcDateTime,
+                TimestampArray t when typeof(T) == typeof(DateTime) => (T)(object)AsDateTime(name, t, i),
                 Date32Array d when typeof(T) == typeof(DateOnly) => (T)(object)d.GetDateOnly(i)!.Value,
                 Date64Array d when typeof(T) == typeof(DateOnly) => (T)(object)d.GetDateOnly(i)!.Value,
                 Time32Array t when typeof(T) == typeof(TimeOnly) => (T)(object)t.GetTime(i)!.Value,
@@ -130,6 +135,16 @@ public sealed class Table
         }
 
         return values;
+    }
+
+    private static DateTime AsDateTime(string name, TimestampArray column, int row)
+    {
+        var type = (TimestampType)column.Data.DataType;
+        var value = column.Values[row];
+        return Timestamps.TryToDateTime(value, type, out var time)
+            ? time
+            : throw new SchemaException(
+                $"Column '{name}' row {row} holds {Timestamps.Format(value, type)} ({ArrowColumns.Describe(type)} {value}), outside DateTime's years 1 to 9999; read it with Values<long>.");
     }
 
     /// <summary>Rows <c>[start, start + count)</c>, sharing this table's buffers.</summary>

@@ -5,12 +5,43 @@ namespace Store.Core.Tables;
 
 /// <summary>
 /// Builds Arrow columns from .NET arrays: strings, bools, every integer width, floats, doubles
-/// and UTC timestamps (microseconds), each with or without nulls.
+/// and timestamps, each with or without nulls. A timestamp column may have any Arrow unit (s, ms,
+/// µs, ns) and a zone or none; <see cref="DateTime"/> values build microseconds UTC unless a type is given.
 /// </summary>
 public static class TableColumn
 {
-    /// <summary>The timestamp type every timestamp column uses: microseconds, UTC (as Parquet and DuckDB store them).</summary>
+    /// <summary>
+    /// The type <c>Of&lt;DateTime&gt;</c> builds: microseconds, UTC (what Parquet writers and DuckDB use
+    /// for instants). Columns read from files keep the file's own unit and zone instead.
+    /// </summary>
     public static TimestampType TimestampType { get; } = new(TimeUnit.Microsecond, "UTC");
+
+    /// <summary>
+    /// A timestamp column of <paramref name="type"/> from raw values: counts of its unit since
+    /// 1970-01-01 00:00:00 (UTC for a zoned type, wall clock for one without a zone); null entries are
+    /// nulls. This is the exact form — every digit a file holds — that <c>Table.Values&lt;long&gt;</c> gives back.
+    /// </summary>
+    public static IArrowArray Timestamps(TimestampType type, IReadOnlyList<long?> values)
+    {
+        var data = new long[values.Count];
+        var valid = new bool[values.Count];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = values[i].GetValueOrDefault();
+            valid[i] = values[i].HasValue;
+        }
+
+        return ArrowColumns.FromValues<long>(type, data, valid);
+    }
+
+    /// <summary>
+    /// A timestamp column of <paramref name="type"/> from <see cref="DateTime"/> values (nulls are nulls).
+    /// For a zoned type a Local value is converted to UTC and other kinds are taken as UTC; for a type
+    /// without a zone each value's wall clock is kept as it is. Ticks finer than the unit go to the earlier unit.
+    /// </summary>
+    /// <exception cref="SchemaException">A value outside the unit's range (nanoseconds: years 1677 to 2262).</exception>
+    public static IArrowArray Of(TimestampType type, IReadOnlyList<DateTime?> values) =>
+        Timestamps(type, values.Select(v => v is { } time ? Store.Core.Tables.Timestamps.FromDateTime(time, type) : (long?)null).ToArray());
 
     /// <summary>A column of numbers without nulls (sbyte … ulong, float, double).</summary>
     public static IArrowArray Of<T>(ReadOnlySpan<T> values) where T : struct
@@ -24,7 +55,7 @@ public static class TableColumn
         return Of<T>(nullable);
     }
 
-    /// <summary>A column of numbers or bools where null entries are nulls.</summary>
+    /// <summary>A column of numbers, bools or timestamps (DateTime: microseconds, UTC) where null entries are nulls.</summary>
     public static IArrowArray Of<T>(IReadOnlyList<T?> values) where T : struct
     {
         switch (values)
@@ -45,20 +76,7 @@ public static class TableColumn
 
                 return boolBuilder.Build();
             case IReadOnlyList<DateTime?> times:
-                var timeBuilder = new TimestampArray.Builder(TimestampType);
-                foreach (var value in times)
-                {
-                    if (value is { } time)
-                    {
-                        timeBuilder.Append(new DateTimeOffset(time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime()));
-                    }
-                    else
-                    {
-                        timeBuilder.AppendNull();
-                    }
-                }
-
-                return timeBuilder.Build();
+                return Of(TimestampType, times);
         }
 
         var type = ArrowTypeOf<T>();
@@ -76,7 +94,7 @@ public static class TableColumn
     /// <summary>A column of bools without nulls.</summary>
     public static IArrowArray Of(IReadOnlyList<bool> values) => Of<bool>(values.Select(v => (bool?)v).ToArray());
 
-    /// <summary>A column of UTC timestamps without nulls.</summary>
+    /// <summary>A column of UTC timestamps (microseconds) without nulls.</summary>
     public static IArrowArray Of(IReadOnlyList<DateTime> values) => Of<DateTime>(values.Select(v => (DateTime?)v).ToArray());
 
     /// <summary>A column of strings where null entries are nulls.</summary>

@@ -20,7 +20,6 @@ public class CorpusTests(CorpusFiles files, ITestOutputHelper output) : IClassFi
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Pending = new Dictionary<string, string>
     {
-        ["timestamps"] = "issue 13 timestamps item: units and zones kept, naive Parquet timestamps not shifted by the local zone (branch 'timestamps')",
     };
 
     public static TheoryData<string> Parquet => Of("parquet");

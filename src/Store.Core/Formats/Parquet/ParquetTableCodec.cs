@@ -35,9 +35,9 @@ internal sealed class ParquetTableCodec : TableCodec
         var optional = stored.GetDataFields().Select(f => f.IsNullable).ToArray();
         var schema = optional.Length == rows.Schema.FieldsList.Count ? ToParquet(rows.Schema, c => optional[c]) : null;
         var nullsFit = Enumerable.Range(0, optional.Length).All(c => optional[c] || !HasNulls(rows, c));
-        if (schema is null || !stored.Equals(schema) || !nullsFit)
+        if (schema is null || !stored.Equals(schema) || !nullsFit || !ParquetTimestamps.CanAppendAsync(file, rows.Schema, stored).GetAwaiter().GetResult())
         {
-            // Another tool's physical schema, or nulls arriving in a required column: rewrite the file whole.
+            // Another tool's physical schema (timestamps: another unit or encoding), or nulls arriving in a required column: rewrite the file whole.
             base.AppendRows(root, path, rows);
             return;
         }
@@ -75,14 +75,14 @@ internal sealed class ParquetTableCodec : TableCodec
     {
         await using var stream = File.OpenRead(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
-        return (ToArrow(reader.Schema, file), reader.RowGroups.Sum(g => g.RowCount));
+        return (ToArrow(reader.Schema, reader.CustomMetadata, file), reader.RowGroups.Sum(g => g.RowCount));
     }
 
     private static async Task<ArrowTable> LoadAsync(string file, long start, long count, IReadOnlyList<string>? columns)
     {
         await using var stream = File.OpenRead(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
-        var stored = ToArrow(reader.Schema, file);
+        var stored = ToArrow(reader.Schema, reader.CustomMetadata, file);
         var fields = reader.Schema.GetDataFields();
         var picked = columns?.Select(name => stored.GetFieldIndex(name) is var c and >= 0
             ? c
@@ -105,7 +105,7 @@ internal sealed class ParquetTableCodec : TableCodec
                     var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
                     arrays[c] = group.GetMetadata(field) is var chunk && ParquetWorkarounds.Bypasses(chunk, field)
                         ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
-                        : await ReadColumnAsync(group, field, type, rows);
+                        : await ReadColumnAsync(group, field, type, rows, file);
                 }
 
                 var batch = new RecordBatch(schema, arrays, rows);
@@ -121,6 +121,11 @@ internal sealed class ParquetTableCodec : TableCodec
     private static async Task WriteRowGroupsAsync(Stream stream, ParquetSchema schema, ArrowTable table, bool append)
     {
         await using var writer = await ParquetWriter.CreateAsync(schema, stream, append: append);
+        if (!append && ParquetTimestamps.MetadataFor(table.Schema) is { } timestamps)
+        {
+            writer.CustomMetadata = new Dictionary<string, string> { [timestamps.Key] = timestamps.Value };
+        }
+
         if (table.RowCount == 0 && append)
         {
             return;
@@ -141,7 +146,7 @@ internal sealed class ParquetTableCodec : TableCodec
     {
         StringType => WriteStrings(group, field, pieces, rows),
         BooleanType => Write(group, field, Gather(pieces, rows, (a, i) => ((BooleanArray)a).GetValue(i)!.Value)),
-        TimestampType => Write(group, field, Gather(pieces, rows, (a, i) => ((TimestampArray)a).GetTimestamp(i)!.Value.UtcDateTime)),
+        TimestampType timestamp => ParquetTimestamps.WriteAsync(group, field, timestamp, pieces, rows),
         Int8Type => WritePrimitive<sbyte>(group, field, pieces, rows),
         Int16Type => WritePrimitive<short>(group, field, pieces, rows),
         Int32Type => WritePrimitive<int>(group, field, pieces, rows),
@@ -291,10 +296,12 @@ internal sealed class ParquetTableCodec : TableCodec
         return group.WriteAsync(field, nullable);
     }
 
-    private static async Task<IArrowArray> ReadColumnAsync(ParquetRowGroupReader group, DataField field, IArrowType type, int rows)
+    private static async Task<IArrowArray> ReadColumnAsync(ParquetRowGroupReader group, DataField field, IArrowType type, int rows, string file)
     {
         switch (type)
         {
+            case TimestampType timestamp when ParquetTimestamps.IsTimestamp(field):
+                return await ParquetTimestamps.ReadAsync(group, (DateTimeDataField)field, timestamp, rows, file);
             case StringType:
                 var strings = new string?[rows];
                 await group.ReadAsync(field, strings.AsMemory());
@@ -338,7 +345,7 @@ internal sealed class ParquetTableCodec : TableCodec
     private static Field ToParquet(Apache.Arrow.Field field, bool optional) => field.DataType switch
     {
         StringType => new DataField<string>(field.Name, optional),
-        TimestampType => new DateTimeDataField(field.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: optional),
+        TimestampType timestamp => ParquetTimestamps.FieldFor(field.Name, timestamp, optional),
         BooleanType => new DataField(field.Name, typeof(bool), optional),
         Int8Type => new DataField(field.Name, typeof(sbyte), optional),
         Int16Type => new DataField(field.Name, typeof(short), optional),
@@ -353,7 +360,7 @@ internal sealed class ParquetTableCodec : TableCodec
         _ => throw new SchemaException($"Column '{field.Name}' of type {field.DataType.Name} cannot be written to Parquet."),
     };
 
-    private static ArrowSchema ToArrow(ParquetSchema schema, string file)
+    private static ArrowSchema ToArrow(ParquetSchema schema, IReadOnlyDictionary<string, string> metadata, string file)
     {
         foreach (var column in schema.Fields)
         {
@@ -380,7 +387,9 @@ internal sealed class ParquetTableCodec : TableCodec
                 var t when t == typeof(ulong) => UInt64Type.Default,
                 var t when t == typeof(float) => FloatType.Default,
                 var t when t == typeof(double) => DoubleType.Default,
-                var t when t == typeof(DateTime) => TableColumn.TimestampType,
+                var t when t == typeof(DateTime) => ParquetTimestamps.IsTimestamp(field)
+                    ? ParquetTimestamps.ArrowTypeOf((DateTimeDataField)field, metadata, file)
+                    : TableColumn.TimestampType,
                 _ => throw new CorruptDataException(
                     $"{file}: column '{field.Name}' holds {field.ClrType.Name}; supported: string, bool, integers, float, double, timestamp.", file),
             };

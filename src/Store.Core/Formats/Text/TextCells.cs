@@ -6,20 +6,19 @@ using Store.Core.Tables;
 namespace Store.Core.Formats.Text;
 
 /// <summary>
-/// Table values as text cells (invariant culture, round-trip precision, timestamps as
-/// <c>yyyy-MM-dd HH:mm:ss.ffffff</c> UTC) and back, plus type inference for files written by
-/// other tools: int64, then double, then bool, then timestamp, else string.
+/// Table values as text cells (invariant culture, round-trip precision; timestamps as
+/// <see cref="Timestamps.Format"/> writes them: every digit of their unit, <c>Z</c> only when zoned)
+/// and back, plus type inference for files written by other tools: int64, then double, then bool,
+/// then timestamp, else string.
 /// </summary>
 internal static class TextCells
 {
-    private const string TimestampFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
-
     /// <summary>The cell text of row <paramref name="row"/>, or null for a null value.</summary>
     public static string? Format(IArrowArray column, int row) => column.IsNull(row) ? null : column switch
     {
         StringArray s => s.GetString(row),
         BooleanArray b => b.GetValue(row)!.Value ? "true" : "false",
-        TimestampArray t => t.GetTimestamp(row)!.Value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture),
+        TimestampArray t => Timestamps.Format(t.Values[row], (TimestampType)t.Data.DataType),
         FloatArray f => f.GetValue(row)!.Value.ToString("R", CultureInfo.InvariantCulture),
         DoubleArray d => d.GetValue(row)!.Value.ToString("R", CultureInfo.InvariantCulture),
         Int8Array a => a.GetValue(row)!.Value.ToString(CultureInfo.InvariantCulture),
@@ -48,7 +47,7 @@ internal static class TextCells
             "false" or "0" => false,
             _ => throw new FormatException($"'{c}' is not a bool"),
         })),
-        TimestampType => TableColumn.Of<DateTime>(Map(cells, column, c => DateTime.Parse(c, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal))),
+        TimestampType timestamp => TableColumn.Timestamps(timestamp, Map(cells, column, c => Timestamps.Parse(c, timestamp))),
         Int8Type => TableColumn.Of<sbyte>(Map(cells, column, c => sbyte.Parse(c, CultureInfo.InvariantCulture))),
         Int16Type => TableColumn.Of<short>(Map(cells, column, c => short.Parse(c, CultureInfo.InvariantCulture))),
         Int32Type => TableColumn.Of<int>(Map(cells, column, c => int.Parse(c, CultureInfo.InvariantCulture))),
@@ -61,7 +60,12 @@ internal static class TextCells
         _ => TableColumn.Of<double>(Map(cells, column, c => double.Parse(c, CultureInfo.InvariantCulture))),
     };
 
-    /// <summary>The narrowest of int64, double, bool, timestamp and string that every non-null cell fits.</summary>
+    /// <summary>
+    /// The narrowest of int64, double, bool, timestamp and string that every non-null cell fits.
+    /// Timestamps are zoned (UTC) when every cell has a <c>Z</c> or offset and have no zone when none
+    /// has (mixed cells stay strings); microseconds, or nanoseconds when a cell has more than 6
+    /// fractional digits, so no digit is lost.
+    /// </summary>
     public static IArrowType Infer(IEnumerable<string?> cells)
     {
         var values = cells.OfType<string>().ToList();
@@ -85,9 +89,30 @@ internal static class TextCells
             return BooleanType.Default;
         }
 
-        return values.All(c => c.Length >= 10 && char.IsAsciiDigit(c[0]) && c[4] == '-' && DateTime.TryParse(c, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
-            ? TableColumn.TimestampType
-            : StringType.Default;
+        return InferTimestamp(values) ?? (IArrowType)StringType.Default;
+    }
+
+    private static TimestampType? InferTimestamp(List<string> values)
+    {
+        var parsed = new List<TimestampText>(values.Count);
+        foreach (var cell in values)
+        {
+            if (Timestamps.TryParse(cell, out _) is not { } text)
+            {
+                return null;
+            }
+
+            parsed.Add(text);
+        }
+
+        var zoned = parsed[0].HasOffset;
+        if (parsed.Any(p => p.HasOffset != zoned))
+        {
+            return null;
+        }
+
+        var unit = parsed.Any(p => p.FractionDigits > 6) ? TimeUnit.Nanosecond : TimeUnit.Microsecond;
+        return parsed.All(p => Timestamps.ToUnit(p, unit, out _, out _)) ? new TimestampType(unit, zoned ? "UTC" : null) : null;
     }
 
     private static T?[] Map<T>(IReadOnlyList<string?> cells, string column, Func<string, T> parse) where T : struct

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Apache.Arrow;
-using Apache.Arrow.Types;
 using Store.Core.Storage;
 using Store.Core.Tables;
 
@@ -20,13 +19,6 @@ internal sealed record TextSidecar(Schema Schema, long? Length, string? Pending)
 {
     /// <summary>What the record's file name adds to the data file's.</summary>
     public const string Suffix = ".schema";
-
-    private static readonly Dictionary<string, IArrowType> Types = new IArrowType[]
-    {
-        StringType.Default, BooleanType.Default, Int8Type.Default, Int16Type.Default, Int32Type.Default, Int64Type.Default,
-        UInt8Type.Default, UInt16Type.Default, UInt32Type.Default, UInt64Type.Default, FloatType.Default, DoubleType.Default,
-        TableColumn.TimestampType,
-    }.ToDictionary(ArrowColumns.Describe);
 
     /// <summary>The record's file for <paramref name="dataFile"/>.</summary>
     public static string FileOf(string dataFile) => dataFile + Suffix;
@@ -106,7 +98,7 @@ internal sealed record TextSidecar(Schema Schema, long? Length, string? Pending)
         {
             var name = pair[0].GetString() ?? throw new FormatException("a column without a name");
             var typeName = pair[1].GetString() ?? "";
-            var type = Types.TryGetValue(typeName, out var known) ? known : throw new FormatException($"unknown column type '{typeName}' for '{name}'");
+            var type = ArrowColumns.FromDescription(typeName) ?? throw new FormatException($"unknown column type '{typeName}' for '{name}'");
             builder.Field(f => f.Name(name).DataType(type).Nullable(true));
         }
 

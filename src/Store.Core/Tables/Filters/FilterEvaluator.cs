@@ -8,7 +8,7 @@ namespace Store.Core.Tables.Filters;
 /// row. A comparison involving a null value is false (<c>== null</c> and <c>!= null</c> test for
 /// nulls); <c>not</c> inverts. Numbers compare as 64-bit integers when both sides are whole,
 /// otherwise as doubles; strings compare by code point (their UTF-8 bytes); bools support only <c>==</c> and <c>!=</c>;
-/// timestamps compare with ISO-8601 strings.
+/// timestamps compare exactly (to the nanosecond, in any unit) with ISO-8601 strings.
 /// </summary>
 internal static class FilterEvaluator
 {
@@ -202,10 +202,15 @@ internal static class FilterEvaluator
                 }
 
                 break;
-            case TimestampArray times when literal.Text is { } iso && DateTimeOffset.TryParse(iso, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var moment):
+            case TimestampArray times when literal.Text is { } iso && Timestamps.TryParse(iso, out _) is { } moment:
+                // Compared exactly, as nanoseconds since 1970, whatever the column's unit; a literal
+                // without an offset is read as the column's own clock (UTC for a zoned column).
+                var unit = ((Apache.Arrow.Types.TimestampType)times.Data.DataType).Unit;
+                var target = (moment.Seconds * Timestamps.NanosPerSecond) + moment.Nanos;
+                var stamps = times.Values;
                 for (var i = 0; i < mask.Length; i++)
                 {
-                    mask[i] = times.IsValid(i) && Holds(op, times.GetTimestamp(i)!.Value.CompareTo(moment));
+                    mask[i] = times.IsValid(i) && Holds(op, Timestamps.ToNanos(stamps[i], unit).CompareTo(target));
                 }
 
                 break;
