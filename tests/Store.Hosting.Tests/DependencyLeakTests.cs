@@ -26,6 +26,16 @@ public class DependencyLeakTests
     }
 
     [Fact]
+    public async Task ConsumerAsyncLinq_BindsToDotNets()
+    {
+        // Ambiguous (CS0121) between .NET's System.Linq.AsyncEnumerable and System.Linq.Async's while the latter is visible.
+        var large = await Numbers().Where(x => x > 1).ToListAsync();
+
+        Assert.Equal([2, 3], large);
+        Assert.Equal("System.Linq.AsyncEnumerable", typeof(AsyncEnumerable).Assembly.GetName().Name);
+    }
+
+    [Fact]
     public void CompileAssets_OfAProjectReferencingTheStore_IncludeNoneOfTheJournalsInternals()
     {
         var assets = Path.Combine(Readers.RepositoryRoot(), "tests", "Store.Hosting.Tests", "obj", "project.assets.json");
@@ -42,6 +52,15 @@ public class DependencyLeakTests
 
         // The store's own public surface still compiles: Akka and Store.Actors are there.
         Assert.NotEqual([], Assets(packages["Akka"], "compile"));
+    }
+
+    private static async IAsyncEnumerable<int> Numbers()
+    {
+        for (var i = 1; i <= 3; i++)
+        {
+            await Task.Yield();
+            yield return i;
+        }
     }
 
     // Asset files of one kind, without NuGet's "_._" placeholder for "nothing".
