@@ -75,10 +75,14 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// the journal). Every path is attempted; the report lists each path's outcome.
     /// </summary>
     /// <exception cref="StoreException">Some paths did not flush (each is named with its cause); the others did.</exception>
-    public async Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default)
+    public Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default) =>
+        FlushCoreAsync(StoreProtocol.Flush.Instance, cancellationToken);
+
+    // A Flush, or a Close (which also deletes every journal event the files cover); the report, or the failures thrown.
+    private async Task<FlushReport> FlushCoreAsync(object request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var answer = await Coordinator.Ask<object>(StoreProtocol.Flush.Instance, _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        var answer = await Coordinator.Ask<object>(request, _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         StoreMetrics.Flushed(this, Stopwatch.GetElapsedTime(started), answer is Flushed);
         return answer switch
         {
@@ -99,7 +103,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         return answer is AvailableEntries entries ? entries.Paths : throw Unexpected(answer);
     }
 
-    /// <summary>Flushes a writable disk store, stops its actors (and the actor system when the store started it).</summary>
+    /// <summary>
+    /// Flushes a writable disk store, stops its actors (and the actor system when the store started it).
+    /// A journaled store also deletes every event the files now cover, and compacts a SQLite journal
+    /// file, so a cleanly closed store leaves a journal of a few pages.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -111,7 +119,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         {
             if (Mode.CanWrite() && DiskFormat != DiskFormat.None)
             {
-                await FlushAsync().ConfigureAwait(false);
+                await FlushCoreAsync(Close.Instance, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -120,6 +128,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             if (_ownsSystem)
             {
                 await _system.Terminate().ConfigureAwait(false);
+            }
+
+            if (Journaled && JournalCompaction.SqliteFile(_options) is { } journal)
+            {
+                JournalCompaction.TryCompact(journal);
             }
 
             StoreMetrics.Untrack(this);

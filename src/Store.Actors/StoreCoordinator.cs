@@ -187,7 +187,8 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         AnswerLostCommands();
         Receive<CommandBatch>(batch => Route(batch.Path, batch));
         Receive<PathCommand>(command => Route(command.Path, command));
-        Receive<Flush>(_ => FlushAll(Sender));
+        Receive<Flush>(_ => FlushAll(Sender, FlushPath.Instance));
+        Receive<Close>(_ => FlushAll(Sender, Durable ? TrimPath.Instance : FlushPath.Instance));
         Receive<Available>(_ => Sender.Tell(new AvailableEntries(_ops.Store.Available())));
         Receive<PathRegistry.Registered>(registered =>
         {
@@ -224,7 +225,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
 
             _pressureFlushRunning = true;
             var self = Self;
-            FlushChildren().ContinueWith(_ => self.Tell(PressureRelieved.Instance), TaskScheduler.Default);
+            FlushChildren(FlushPath.Instance).ContinueWith(_ => self.Tell(PressureRelieved.Instance), TaskScheduler.Default);
         });
         Receive<PressureRelieved>(_ =>
         {
@@ -318,9 +319,10 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         return child;
     }
 
-    private void FlushAll(IActorRef sender)
+    // Flushes every path (and, with TrimPath, trims its journal) and answers with one report.
+    private void FlushAll(IActorRef sender, object request)
     {
-        FlushChildren().PipeTo(sender, success: outcomes =>
+        FlushChildren(request).PipeTo(sender, success: outcomes =>
         {
             var report = new FlushReport([.. outcomes.OrderBy(o => o.Path, StringComparer.Ordinal)]);
             return report.Succeeded ? new Flushed(report) : new FlushFailed(report);
@@ -328,14 +330,14 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     }
 
     // Each path actor flushes after every command it already has, so the flush covers every change acknowledged before it.
-    private Task<PathFlushOutcome[]> FlushChildren()
+    private Task<PathFlushOutcome[]> FlushChildren(object request)
     {
         var timeout = _options.FlushTimeout;
         return Task.WhenAll(_children.Select(async child =>
         {
             try
             {
-                return await child.Value.Ask<object>(FlushPath.Instance, timeout) switch
+                return await child.Value.Ask<object>(request, timeout) switch
                 {
                     PathFlushed flushed => new PathFlushOutcome(flushed.Path, null),
                     PathFlushFailed failed => new PathFlushOutcome(failed.Path, failed.Cause),
