@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Store.Core;
 using static Store.Actors.StoreProtocol;
 
@@ -15,6 +17,12 @@ namespace Store.Actors;
 /// </summary>
 public abstract class ActorStore : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// The coordinated-shutdown phase in which a store that was not disposed is flushed: after the
+    /// services that write stopped (<c>service-stop</c>), before cluster sharding hands path actors off.
+    /// </summary>
+    public const string ShutdownPhase = "before-cluster-shutdown";
+
     private readonly ActorSystem _system;
     private readonly bool _ownsSystem;
     private readonly ActorStoreOptions _options;
@@ -38,6 +46,12 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}", _budget));
         _budget.Pressure = () => Coordinator.Tell(MemoryPressure.Instance);
         StoreMetrics.Track(this);
+
+        // SIGTERM, ProcessExit or Terminate() run the system's coordinated shutdown: a store nobody
+        // disposed is flushed there (a disposed one is let go: the task holds it weakly).
+        var store = new WeakReference<ActorStore>(this);
+        CoordinatedShutdown.Get(system).AddTask(ShutdownPhase, $"store-close-{kind}", () =>
+            store.TryGetTarget(out var open) ? open.CloseOnShutdownAsync() : Task.FromResult(Done.Instance));
     }
 
     /// <summary>The root folder (full path), or what was given for a memory-only store.</summary>
@@ -138,6 +152,67 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             StoreMetrics.Untrack(this);
             GC.SuppressFinalize(this);
         }
+    }
+
+    /// <summary>
+    /// The coordinated-shutdown task of a store that was not disposed: flushes it as
+    /// <see cref="DisposeAsync"/> does, within the phase's timeout, and stops its actors. What it cannot
+    /// flush is logged as a warning naming the root and the bytes left unflushed.
+    /// </summary>
+    private async Task<Done> CloseOnShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return Done.Instance;
+        }
+
+        var log = _system.Log;
+        try
+        {
+            if (!Mode.CanWrite() || DiskFormat == DiskFormat.None)
+            {
+                return Done.Instance;
+            }
+
+            // A second of the phase is left for the warning, before the system moves on and stops the actors.
+            var limit = CoordinatedShutdown.Get(_system).Timeout(ShutdownPhase) - TimeSpan.FromSeconds(1);
+            var close = FlushCoreAsync(Close.Instance, CancellationToken.None);
+            if (await Task.WhenAny(close, Task.Delay(limit)).ConfigureAwait(false) != close)
+            {
+                _ = close.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                WarnUnflushed(log, $"its flush did not finish within {limit.TotalSeconds:0.#} s (the '{ShutdownPhase}' phase's timeout)");
+                return Done.Instance;
+            }
+
+            await close.ConfigureAwait(false);
+            await Coordinator.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (Journaled && JournalCompaction.SqliteFile(_options) is { } journal)
+            {
+                JournalCompaction.TryCompact(journal);
+            }
+
+            log.Info("Actor store {0} at {1} was not disposed; the actor system's shutdown flushed it.", Kind, Root);
+        }
+        catch (Exception e)
+        {
+            WarnUnflushed(log, e.Message);
+        }
+        finally
+        {
+            StoreMetrics.Untrack(this);
+        }
+
+        return Done.Instance;
+    }
+
+    private void WarnUnflushed(ILoggingAdapter log, string reason)
+    {
+        var fate = Journaled
+            ? $"they are in the journal ({StoreActorConfig.JournalName(_options)}) and are replayed when the store is opened again"
+            : "they are lost";
+        log.Warning(
+            "Actor store {0} at {1} was not disposed and could not be flushed at shutdown: {2} bytes unflushed ({3}); {4}.",
+            Kind, Root, _budget.Buffered, reason, fate);
     }
 
     /// <summary>Blocking <see cref="DisposeAsync"/>.</summary>
