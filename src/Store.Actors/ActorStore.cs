@@ -89,8 +89,12 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// the journal). Every path is attempted; the report lists each path's outcome.
     /// </summary>
     /// <exception cref="StoreException">Some paths did not flush (each is named with its cause); the others did.</exception>
-    public Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default) =>
-        FlushCoreAsync(StoreProtocol.Flush.Instance, cancellationToken);
+    /// <exception cref="ObjectDisposedException">The store was closed (disposed, or by its actor system's shutdown).</exception>
+    public Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return FlushCoreAsync(StoreProtocol.Flush.Instance, cancellationToken);
+    }
 
     // A Flush, or a Close (which also deletes every journal event the files cover); the report, or the failures thrown.
     private async Task<FlushReport> FlushCoreAsync(object request, CancellationToken cancellationToken)

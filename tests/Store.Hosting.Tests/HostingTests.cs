@@ -104,6 +104,22 @@ public class HostingTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAsync_OneStoreCannotFlush_TheOtherStillFlushesAndCloses()
+    {
+        using var host = Build(Settings());
+        await host.StartAsync();
+        await host.Services.GetRequiredService<ArrayActorStore>().AppendAsync("x", NdArray.From(new[] { 1.0 }));
+        await host.Services.GetRequiredService<TableActorStore>().AppendAsync("log", Store.Core.Tables.Table.FromColumns(("n", new Apache.Arrow.Int64Array.Builder().Append(7).Build())));
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "arrays", "x.npy", "in-the-way"));
+
+        await host.StopAsync();
+
+        using var tables = new Store.Core.Tables.TableStore(Path.Combine(_temp.Path, "tables"), "r", DiskFormat.Csv);
+        Assert.Equal(1, tables.Read("log")!.RowCount);
+        Assert.Throws<ObjectDisposedException>(() => host.Services.GetRequiredService<TableActorStore>().FlushAsync().GetAwaiter().GetResult());
+    }
+
+    [Fact]
     public async Task PeriodicFlush_WritesFilesWhileTheHostRuns()
     {
         using var host = Build(Settings(("FlushInterval", "00:00:00.200")));
