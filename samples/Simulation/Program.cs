@@ -50,7 +50,8 @@ command.SetAction(async (parse, cancellationToken) =>
 
     // The Store section of appsettings.json (next to the program), then the command line.
     var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).Build();
-    var options = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+    var options = new StoreOptions();
+    var mistakes = StoreConfiguration.Bind(configuration.GetSection(StoreOptions.Section), options);
     options.Root = root;
     options.Mode = resuming ? "a" : "w";
     options.ArrayFormat = Enum.Parse<DiskFormat>(parse.GetValue(arrayFormat)!, ignoreCase: true);
@@ -59,9 +60,9 @@ command.SetAction(async (parse, cancellationToken) =>
     options.Durability = parse.GetValue(durable) ? Durability.Journal : Durability.None;
     options.ActorConfigFile ??= Path.Combine(AppContext.BaseDirectory, "store.conf");
     var validation = new StoreOptionsValidator().Validate(null, options);
-    if (validation.Failed)
+    if (mistakes.Count > 0 || validation.Failed)
     {
-        Console.Error.WriteLine(validation.FailureMessage);
+        Console.Error.WriteLine(string.Join("; ", [.. mistakes, .. validation.Failures ?? []]));
         return 2;
     }
 

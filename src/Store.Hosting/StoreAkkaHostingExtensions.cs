@@ -18,12 +18,12 @@ public static class StoreAkkaHostingExtensions
 
     /// <summary>
     /// Provides the store (runtime, array and table stores, flush service) in the actor system that
-    /// Akka.Hosting runs, with options bound from the <c>Store</c> section. Resolve the stores once
-    /// the host has started (for example in <c>ExecuteAsync</c>), when that system exists.
+    /// Akka.Hosting runs, with options bound from the <c>Store</c> section (checked as by <c>AddStore</c>).
+    /// Resolve the stores once the host has started (for example in <c>ExecuteAsync</c>), when that system exists.
     /// </summary>
     public static IServiceCollection AddStoreInAkka(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));
+        services.AddStoreSection(configuration);
         return services.AddStoreServices(sp => StoreRuntime.Join(
             sp.GetRequiredService<ActorSystem>(),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,
