@@ -229,6 +229,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private protected static (EntryOps Ops, ActorSystem System, bool OwnsSystem) Start(StoreKind kind, ActorSystem? system, ActorStoreOptions options)
     {
         ActorStoreOptionsValidator.Validate(options, kind);
+        if (system is not null && StoreActorConfig.IsJournaled(options))
+        {
+            StoreActorConfig.CheckJournal(system, options);
+        }
+
         var ops = EntryOps.Open(kind, options);
         if (system is not null)
         {

@@ -93,7 +93,8 @@ public class SimulationTests : IDisposable
         const int frames = 3000;
         const int atoms = 32;
         var output = _temp.Sub("durable");
-        var run = Simulation(["--out", output, "--durable", "--runs", $"{Runs}", "--frames", $"{frames}", "--atoms", $"{atoms}", "--flush-every", "25", "--array-format", "npy", "--table-format", "parquet"]);
+        var workingDirectory = Directory.CreateDirectory(_temp.Sub("cwd")).FullName;
+        var run = Samples.RunIn(workingDirectory, "Simulation", ["--out", output, "--durable", "--runs", $"{Runs}", "--frames", $"{frames}", "--atoms", $"{atoms}", "--flush-every", "25", "--array-format", "npy", "--table-format", "parquet"]);
         Assert.True(run.ExitCode == 0, run.Output);
 
         // Every frame of every run went through the journal: coordinates and velocities, float32 (n, 3) each.
@@ -110,6 +111,9 @@ public class SimulationTests : IDisposable
         }
 
         Assert.Equal(Runs * frames, ReadEnergies("npy-parquet", output).Count);
+
+        // The snapshot store is on the journal's database: nothing lands in the working directory (Akka's default 'snapshots').
+        Assert.Empty(Directory.GetFileSystemEntries(workingDirectory));
     }
 
     [Fact]
