@@ -66,7 +66,8 @@ command.SetAction(async parse =>
 
     // The Store section of appsettings.json (next to the program), then the command line.
     var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).Build();
-    var options = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+    var options = new StoreOptions();
+    var mistakes = StoreConfiguration.Bind(configuration.GetSection(StoreOptions.Section), options);
     options.Root = root;
     options.Mode = resuming ? "a" : "w";
     var askedArrays = parse.GetValue(arrayFormat) is { } a ? Enum.Parse<DiskFormat>(a, ignoreCase: true) : (DiskFormat?)null;
@@ -85,9 +86,9 @@ command.SetAction(async parse =>
     options.Durability = parse.GetValue(durable) ? Durability.Journal : Durability.None;
     options.ActorConfigFile ??= Path.Combine(AppContext.BaseDirectory, "store.conf");
     var validation = new StoreOptionsValidator().Validate(null, options);
-    if (validation.Failed)
+    if (mistakes.Count > 0 || validation.Failed)
     {
-        Console.Error.WriteLine(validation.FailureMessage);
+        Console.Error.WriteLine(string.Join("; ", [.. mistakes, .. validation.Failures ?? []]));
         return 2;
     }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Store.Core;
 using static Store.Actors.StoreProtocol;
 
@@ -15,6 +17,12 @@ namespace Store.Actors;
 /// </summary>
 public abstract class ActorStore : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// The coordinated-shutdown phase in which a store that was not disposed is flushed: after the
+    /// services that write stopped (<c>service-stop</c>), before cluster sharding hands path actors off.
+    /// </summary>
+    public const string ShutdownPhase = "before-cluster-shutdown";
+
     private readonly ActorSystem _system;
     private readonly bool _ownsSystem;
     private readonly ActorStoreOptions _options;
@@ -38,6 +46,12 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}", _budget));
         _budget.Pressure = () => Coordinator.Tell(MemoryPressure.Instance);
         StoreMetrics.Track(this);
+
+        // SIGTERM, ProcessExit or Terminate() run the system's coordinated shutdown: a store nobody
+        // disposed is flushed there (a disposed one is let go: the task holds it weakly).
+        var store = new WeakReference<ActorStore>(this);
+        CoordinatedShutdown.Get(system).AddTask(ShutdownPhase, $"store-close-{kind}", () =>
+            store.TryGetTarget(out var open) ? open.CloseOnShutdownAsync() : Task.FromResult(Done.Instance));
     }
 
     /// <summary>The root folder (full path), or what was given for a memory-only store.</summary>
@@ -75,10 +89,18 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// the journal). Every path is attempted; the report lists each path's outcome.
     /// </summary>
     /// <exception cref="StoreException">Some paths did not flush (each is named with its cause); the others did.</exception>
-    public async Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="ObjectDisposedException">The store was closed (disposed, or by its actor system's shutdown).</exception>
+    public Task<FlushReport> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return FlushCoreAsync(StoreProtocol.Flush.Instance, cancellationToken);
+    }
+
+    // A Flush, or a Close (which also deletes every journal event the files cover); the report, or the failures thrown.
+    private async Task<FlushReport> FlushCoreAsync(object request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var answer = await Coordinator.Ask<object>(StoreProtocol.Flush.Instance, _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        var answer = await Coordinator.Ask<object>(request, _options.FlushTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         StoreMetrics.Flushed(this, Stopwatch.GetElapsedTime(started), answer is Flushed);
         return answer switch
         {
@@ -128,7 +150,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         return answer is AvailableEntries entries ? entries.Paths : throw Unexpected(answer);
     }
 
-    /// <summary>Flushes a writable disk store, stops its actors (and the actor system when the store started it).</summary>
+    /// <summary>
+    /// Flushes a writable disk store, stops its actors (and the actor system when the store started it).
+    /// A journaled store also deletes every event the files now cover, and compacts a SQLite journal
+    /// file, so a cleanly closed store leaves a journal of a few pages.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -140,7 +166,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         {
             if (Mode.CanWrite() && DiskFormat != DiskFormat.None)
             {
-                await FlushAsync().ConfigureAwait(false);
+                await FlushCoreAsync(Close.Instance, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -151,9 +177,75 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 await _system.Terminate().ConfigureAwait(false);
             }
 
+            if (Journaled && JournalCompaction.SqliteFile(_options) is { } journal)
+            {
+                JournalCompaction.TryCompact(journal);
+            }
+
             StoreMetrics.Untrack(this);
             GC.SuppressFinalize(this);
         }
+    }
+
+    /// <summary>
+    /// The coordinated-shutdown task of a store that was not disposed: flushes it as
+    /// <see cref="DisposeAsync"/> does, within the phase's timeout, and stops its actors. What it cannot
+    /// flush is logged as a warning naming the root and the bytes left unflushed.
+    /// </summary>
+    private async Task<Done> CloseOnShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return Done.Instance;
+        }
+
+        var log = _system.Log;
+        try
+        {
+            if (!Mode.CanWrite() || DiskFormat == DiskFormat.None)
+            {
+                return Done.Instance;
+            }
+
+            // A second of the phase is left for the warning, before the system moves on and stops the actors.
+            var limit = CoordinatedShutdown.Get(_system).Timeout(ShutdownPhase) - TimeSpan.FromSeconds(1);
+            var close = FlushCoreAsync(Close.Instance, CancellationToken.None);
+            if (await Task.WhenAny(close, Task.Delay(limit)).ConfigureAwait(false) != close)
+            {
+                _ = close.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                WarnUnflushed(log, $"its flush did not finish within {limit.TotalSeconds:0.#} s (the '{ShutdownPhase}' phase's timeout)");
+                return Done.Instance;
+            }
+
+            await close.ConfigureAwait(false);
+            await Coordinator.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (Journaled && JournalCompaction.SqliteFile(_options) is { } journal)
+            {
+                JournalCompaction.TryCompact(journal);
+            }
+
+            log.Info("Actor store {0} at {1} was not disposed; the actor system's shutdown flushed it.", Kind, Root);
+        }
+        catch (Exception e)
+        {
+            WarnUnflushed(log, e.Message);
+        }
+        finally
+        {
+            StoreMetrics.Untrack(this);
+        }
+
+        return Done.Instance;
+    }
+
+    private void WarnUnflushed(ILoggingAdapter log, string reason)
+    {
+        var fate = Journaled
+            ? $"they are in the journal ({StoreActorConfig.JournalName(_options)}) and are replayed when the store is opened again"
+            : "they are lost";
+        log.Warning(
+            "Actor store {0} at {1} was not disposed and could not be flushed at shutdown: {2} bytes unflushed ({3}); {4}.",
+            Kind, Root, _budget.Buffered, reason, fate);
     }
 
     /// <summary>Blocking <see cref="DisposeAsync"/>.</summary>
@@ -166,6 +258,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private protected static (EntryOps Ops, ActorSystem System, bool OwnsSystem) Start(StoreKind kind, ActorSystem? system, ActorStoreOptions options)
     {
         ActorStoreOptionsValidator.Validate(options, kind);
+        if (system is not null && StoreActorConfig.IsJournaled(options))
+        {
+            StoreActorConfig.CheckJournal(system, options);
+        }
+
         var ops = EntryOps.Open(kind, options);
         if (system is not null)
         {

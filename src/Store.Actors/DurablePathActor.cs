@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
+using Store.Core;
 using Store.Core.Storage;
 using static Store.Actors.StoreProtocol;
 
@@ -11,8 +13,9 @@ namespace Store.Actors;
 /// change that arrives meanwhile joins the next write (group commit), so many small appends share
 /// one event. A flush waits for the journal writes of the changes before it (holding back later
 /// commands), so the files only ever receive journaled changes; it then writes the files, saves the
-/// producer log as a snapshot and deletes the events it covered. On start the events still in the
-/// journal are replayed onto the files. A journal write that fails is answered at once with a
+/// producer log as a snapshot and deletes the events it covered (once <c>JournalTrimEvents</c> accumulated;
+/// a closing store's <see cref="StoreProtocol.TrimPath"/> deletes them all and waits for the journal to
+/// confirm). On start the events still in the journal are replayed onto the files. A journal write that fails is answered at once with a
 /// <see cref="JournalException"/>, the entry drops what was not journaled, and the actor stops; the
 /// next command starts a new one, which replays the journal.
 /// </summary>
@@ -39,6 +42,13 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     private long _coveredTo;
     private long _trimmedTo;
     private long _snapshotVersion;
+
+    // A closing store's TrimPath requests: answered once the journal confirmed the deletion of every
+    // covered event, which is asked for only after the producer log's snapshot is saved (its entries
+    // must outlive the events they came from).
+    private readonly List<IActorRef> _trimsWaiting = [];
+    private bool _savingSnapshot;
+    private long _trimConfirmedTo;
 
     public DurablePathActor(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter)
     {
@@ -79,12 +89,46 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             ReplyWhenJournaled(_work.Apply(command, _nextEvents));
         });
         Command<FlushPath>(_ => RequestFlush(Sender));
+        Command<TrimPath>(_ =>
+        {
+            // The flush answers this actor itself (PathFlushed / PathFlushFailed below), then the trim follows.
+            _trimsWaiting.Add(Sender);
+            RequestFlush(Self);
+        });
+        Command<PathFlushed>(_ => TrimCovered());
+        Command<PathFlushFailed>(failed => AnswerTrims(failed));
         Command<RecoveryProbe>(_ => Sender.Tell(RecoveryProbe.Instance));
         Command<SaveSnapshotSuccess>(success =>
-            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(_ => { });
-        Command<DeleteMessagesSuccess>(_ => CrashPoint.Hit(CrashPoint.JournalTrimmed));
-        Command<DeleteMessagesFailure>(_ => { });
+        {
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+            _savingSnapshot = false;
+            TrimCovered();
+        });
+        Command<SaveSnapshotFailure>(failure =>
+        {
+            _savingSnapshot = false;
+            if (_trimsWaiting.Count > 0)
+            {
+                // Deleting the events now would lose the producer log's latest entries: they stay (replay skips them).
+                Context.GetLogger().Warning("'{0}': the producer log's snapshot could not be saved in {1} ({2}); its covered journal events are kept", _work.Path, _journalName, failure.Cause.Message);
+                AnswerTrims(new PathFlushed(_work.Path));
+            }
+        });
+        Command<DeleteMessagesSuccess>(success =>
+        {
+            CrashPoint.Hit(CrashPoint.JournalTrimmed);
+            _trimConfirmedTo = Math.Max(_trimConfirmedTo, success.ToSequenceNr);
+            TrimCovered();
+        });
+        Command<DeleteMessagesFailure>(failure =>
+        {
+            if (_trimsWaiting.Count > 0)
+            {
+                // The files hold the changes; covered events left in the journal are skipped on replay.
+                Context.GetLogger().Warning("'{0}': covered events up to {1} could not be deleted from {2} ({3}); replay skips them", _work.Path, failure.ToSequenceNr, _journalName, failure.Cause.Message);
+                AnswerTrims(new PathFlushed(_work.Path));
+            }
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<ReceiveTimeout>(_ =>
@@ -247,6 +291,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             {
                 SaveSnapshot(_work.Snapshot());
                 _snapshotVersion = _work.Producers.Version;
+                _savingSnapshot = true;
             }
 
             _coveredTo = LastSequenceNr;
@@ -276,6 +321,9 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             sender?.Tell(new PathFlushFailed(_work.Path, error));
         }
 
+        // The actor stops: trims wait for no flush of its own.
+        AnswerTrims(new PathFlushFailed(_work.Path, error));
+
         foreach (var held in Stash.ClearStash())
         {
             held.Sender.Tell(StoreCoordinator.Refusal(held.Message, error));
@@ -287,6 +335,38 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         _flushesWaiting.Clear();
         _writing = false;
         _work.Discard();
+    }
+
+    // A closing store asked for every covered event to be deleted: once the snapshot is saved, delete
+    // what is covered and not yet deleted; answer once the journal confirmed every deletion.
+    private void TrimCovered()
+    {
+        if (_trimsWaiting.Count == 0 || _savingSnapshot)
+        {
+            return;
+        }
+
+        if (_coveredTo > _trimmedTo)
+        {
+            DeleteMessages(_coveredTo);
+            _trimmedTo = _coveredTo;
+            return;
+        }
+
+        if (_trimConfirmedTo >= _trimmedTo)
+        {
+            AnswerTrims(new PathFlushed(_work.Path));
+        }
+    }
+
+    private void AnswerTrims(object reply)
+    {
+        foreach (var sender in _trimsWaiting)
+        {
+            sender.Tell(reply);
+        }
+
+        _trimsWaiting.Clear();
     }
 
     private static object AsFailure(object reply, Exception error) => reply switch
@@ -306,6 +386,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             DeleteMessages(_coveredTo);
         }
 
+        AnswerTrims(new PathFlushFailed(_work.Path, new StoreException($"'{_work.Path}': its actor stopped before its journal was trimmed.", _work.Path)));
         base.PostStop();
     }
 }

@@ -32,6 +32,37 @@ public static class StoreActorConfig
     public static bool IsJournaled(ActorStoreOptions options) =>
         options.Durability == Durability.Journal && options.DiskFormat != DiskFormat.None && StoreModes.Parse(options.Mode).CanWrite();
 
+    /// <summary>
+    /// Checks that <paramref name="system"/> journals where a store with <paramref name="options"/>
+    /// does: its default journal and snapshot store are Akka.Persistence.Sql on the options' database.
+    /// A system configured for other options would keep the store's events in memory (and its
+    /// snapshots in a <c>snapshots</c> folder of the working directory, Akka's default), so that is
+    /// refused before the store starts.
+    /// </summary>
+    /// <exception cref="JournalException">The system journals elsewhere; the message says where and what was expected.</exception>
+    public static void CheckJournal(Akka.Actor.ActorSystem system, ActorStoreOptions options)
+    {
+        var config = system.Settings.Config;
+
+        // As JournalConnectionString(options) says, without creating the file (the store's mode decides whether the root may be created).
+        var expected = options.JournalConnectionString ?? $"Data Source={Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile)}";
+        foreach (var (kind, plugin) in new[] { ("journal", "akka.persistence.journal.sql"), ("snapshot-store", "akka.persistence.snapshot-store.sql") })
+        {
+            var configured = config.GetString($"akka.persistence.{kind}.plugin", "");
+            var connection = configured == plugin ? config.GetString($"{plugin}.connection-string", "") : null;
+            if (connection != expected)
+            {
+                var found = configured == "" ? $"it configures no {kind} (Akka.Persistence's default keeps events in memory and snapshots in the working directory)"
+                    : configured != plugin ? $"its {kind} is '{configured}'"
+                    : $"its {kind} is on another database ({connection})";
+                throw new JournalException(
+                    $"The actor system '{system.Name}' cannot run a journaled store at {options.Root}: {found}; expected {plugin} on {JournalName(options)}. " +
+                    "Create the system with StoreActorConfig.For(options) (Akka.Hosting: WithStore).",
+                    null);
+            }
+        }
+    }
+
     /// <summary>The journal and snapshot store on one database.</summary>
     public static Config Journal(string connectionString, string provider)
     {

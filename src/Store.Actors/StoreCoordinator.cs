@@ -191,13 +191,14 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         {
             if (flush.Path is null)
             {
-                FlushAll(Sender);
+                FlushAll(Sender, FlushPath.Instance);
             }
             else
             {
                 FlushOne(flush, Sender);
             }
         });
+        Receive<Close>(_ => FlushAll(Sender, Durable ? TrimPath.Instance : FlushPath.Instance));
         Receive<Available>(_ => Sender.Tell(new AvailableEntries(_ops.Store.Available())));
         Receive<PathRegistry.Registered>(registered =>
         {
@@ -234,7 +235,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
 
             _pressureFlushRunning = true;
             var self = Self;
-            FlushChildren().ContinueWith(_ => self.Tell(PressureRelieved.Instance), TaskScheduler.Default);
+            FlushChildren(FlushPath.Instance).ContinueWith(_ => self.Tell(PressureRelieved.Instance), TaskScheduler.Default);
         });
         Receive<PressureRelieved>(_ =>
         {
@@ -336,9 +337,10 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         return child;
     }
 
-    private void FlushAll(IActorRef sender)
+    // Flushes every path (and, with TrimPath, trims its journal) and answers with one report.
+    private void FlushAll(IActorRef sender, object request)
     {
-        FlushChildren().PipeTo(sender, success: outcomes =>
+        FlushChildren(request).PipeTo(sender, success: outcomes =>
         {
             var report = new FlushReport([.. outcomes.OrderBy(o => o.Path, StringComparer.Ordinal)]);
             return report.Succeeded ? new Flushed(report) : new FlushFailed(report);
@@ -346,14 +348,16 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     }
 
     // Each path actor flushes after every command it already has, so the flush covers every change acknowledged before it.
-    private Task<PathFlushOutcome[]> FlushChildren() => Task.WhenAll(_children.Select(child => FlushChild(child.Key, child.Value)));
+    private Task<PathFlushOutcome[]> FlushChildren(object request) =>
+        Task.WhenAll(_children.Select(child => FlushChild(child.Key, child.Value, request)));
 
-    private async Task<PathFlushOutcome> FlushChild(string path, IActorRef child)
+    // request: FlushPath, or TrimPath on close (flush, then delete every covered journal event).
+    private async Task<PathFlushOutcome> FlushChild(string path, IActorRef child, object? request = null)
     {
         var timeout = _options.FlushTimeout;
         try
         {
-            return await child.Ask<object>(FlushPath.Instance, timeout) switch
+            return await child.Ask<object>(request ?? FlushPath.Instance, timeout) switch
             {
                 PathFlushed flushed => new PathFlushOutcome(flushed.Path, null),
                 PathFlushFailed failed => new PathFlushOutcome(failed.Path, failed.Cause),

@@ -113,6 +113,26 @@ public static class StoreProtocol
         public static readonly FlushPath Instance = new();
     }
 
+    /// <summary>
+    /// Client to coordinator when the store closes: flush every path and, when journaled, delete every
+    /// journal event the files now cover, waiting until the journal confirmed it (the close leaves no
+    /// covered event behind). Replies <see cref="Flushed"/> or <see cref="FlushFailed"/>.
+    /// </summary>
+    internal sealed record Close
+    {
+        public static readonly Close Instance = new();
+    }
+
+    /// <summary>
+    /// Coordinator to durable path actor when the store closes: flush this path, then delete the events
+    /// the files cover (after the producer log's snapshot is saved). Replies <see cref="PathFlushed"/>
+    /// once the journal confirmed the deletion, or <see cref="PathFlushFailed"/>.
+    /// </summary>
+    internal sealed record TrimPath
+    {
+        public static readonly TrimPath Instance = new();
+    }
+
     /// <summary>The path's changes are on disk.</summary>
     internal sealed record PathFlushed(string Path);
 

@@ -10,20 +10,26 @@ namespace Store.Hosting;
 public static class StoreAkkaHostingExtensions
 {
     /// <summary>
-    /// Adds the store's actor settings (dispatcher, serializer, journal) for <paramref name="options"/>
-    /// to the actor system. Pair it with <see cref="AddStoreInAkka"/>, which provides the stores.
+    /// Adds the store's actor settings (dispatcher, serializer, and the journal and snapshot store on
+    /// the store's database when durable) to the actor system, for the one <see cref="StoreOptions"/>
+    /// the host has (<see cref="IOptions{TOptions}"/>, as <see cref="AddStoreInAkka"/> binds and
+    /// validates them), so the system and the stores can never be configured apart. Use the
+    /// <c>AddAkka</c> overload that passes the service provider:
+    /// <c>services.AddAkka("app", (akka, provider) =&gt; akka.WithStore(provider))</c>.
     /// </summary>
-    public static AkkaConfigurationBuilder WithStore(this AkkaConfigurationBuilder builder, StoreOptions options) =>
-        builder.AddHocon(StoreRuntime.ActorConfig(options), HoconAddMode.Prepend);
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public static AkkaConfigurationBuilder WithStore(this AkkaConfigurationBuilder builder, IServiceProvider services) =>
+        builder.AddHocon(StoreRuntime.ActorConfig(services.GetRequiredService<IOptions<StoreOptions>>().Value), HoconAddMode.Prepend);
 
     /// <summary>
     /// Provides the store (runtime, array and table stores, flush service) in the actor system that
-    /// Akka.Hosting runs, with options bound from the <c>Store</c> section. Resolve the stores once
-    /// the host has started (for example in <c>ExecuteAsync</c>), when that system exists.
+    /// Akka.Hosting runs, with options bound from the <c>Store</c> section (checked as by <c>AddStore</c>).
+    /// Configure that system with <see cref="WithStore"/>. Resolve the stores once the host has started
+    /// (for example in <c>ExecuteAsync</c>), when that system exists.
     /// </summary>
     public static IServiceCollection AddStoreInAkka(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));
+        services.AddStoreSection(configuration);
         return services.AddStoreServices(sp => StoreRuntime.Join(
             sp.GetRequiredService<ActorSystem>(),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,

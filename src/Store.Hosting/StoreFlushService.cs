@@ -42,6 +42,7 @@ public sealed class StoreFlushService(IServiceProvider services, ILogger<StoreFl
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var runtime = _runtime!;
+        logger.LogInformation("Flushing the store every {FlushInterval} (Store:FlushInterval)", StoreConfiguration.Describe(runtime.Options.FlushInterval));
         using var timer = new PeriodicTimer(runtime.Options.FlushInterval);
         try
         {

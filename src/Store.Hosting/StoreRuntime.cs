@@ -48,11 +48,17 @@ public sealed class StoreRuntime : IAsyncDisposable
     /// <summary>The table store (<c>&lt;Root&gt;/tables</c>).</summary>
     public TableActorStore Tables { get; }
 
-    /// <summary>Starts an actor system of its own, configured by <see cref="ActorConfig"/>, and opens both stores in it.</summary>
+    /// <summary>
+    /// Starts an actor system of its own, configured by <see cref="ActorConfig"/>, and opens both stores
+    /// in it. Its owner closes it (<see cref="DisposeAsync"/>; in a host, <see cref="StoreFlushService"/>
+    /// once the services that write stopped), so the system does not run its coordinated shutdown on
+    /// SIGTERM by itself: that would close the stores while those services still append.
+    /// </summary>
     /// <exception cref="StoreModeException">A root does not satisfy the mode.</exception>
     public static StoreRuntime Start(StoreOptions options, ILogger logger)
     {
-        var system = ActorSystem.Create("store", ActorConfig(options));
+        var owned = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        var system = ActorSystem.Create("store", owned.WithFallback(ActorConfig(options)));
         try
         {
             return new StoreRuntime(system, ownsSystem: true, options, logger);
@@ -102,10 +108,19 @@ public sealed class StoreRuntime : IAsyncDisposable
             {
                 _logger.LogError(e, "Flush of the {Kind} store ({Reason}) failed: {Message}", store.Kind, reason, e.Message);
             }
+            catch (ObjectDisposedException)
+            {
+                // Closed by the actor system's coordinated shutdown (which flushed it) before the host stopped this service.
+                _logger.LogDebug("The {Kind} store is closed; {Reason} flush skipped", store.Kind, reason);
+            }
         }
     }
 
-    /// <summary>Flushes and closes both stores, then stops the actor system when it is the runtime's own.</summary>
+    /// <summary>
+    /// Flushes and closes both stores (each close also trims and compacts the journal), then stops the
+    /// actor system when it is the runtime's own. A store that fails to flush is logged and the other
+    /// still closes.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -113,9 +128,18 @@ public sealed class StoreRuntime : IAsyncDisposable
             return;
         }
 
-        await FlushAsync("stop").ConfigureAwait(false);
-        await Arrays.DisposeAsync().ConfigureAwait(false);
-        await Tables.DisposeAsync().ConfigureAwait(false);
+        foreach (var store in new ActorStore[] { Arrays, Tables })
+        {
+            try
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (StoreException e)
+            {
+                _logger.LogError(e, "Closing the {Kind} store at {Root} failed: {Message}", store.Kind, store.Root, e.Message);
+            }
+        }
+
         if (_ownsSystem)
         {
             await _system.Terminate().ConfigureAwait(false);

@@ -20,7 +20,7 @@ public static class StoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, Action<StoreOptions>? configure = null)
     {
-        var options = services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));
+        var options = services.AddStoreSection(configuration);
         if (configure is not null)
         {
             options.Configure(configure);
@@ -34,6 +34,18 @@ public static class StoreServiceCollectionExtensions
     {
         services.AddOptions<StoreOptions>().Configure(configure);
         return services.AddStoreServices(Start);
+    }
+
+    /// <summary>
+    /// Binds <see cref="StoreOptions"/> from the <c>Store</c> section of <paramref name="configuration"/>
+    /// with <see cref="StoreConfiguration"/>, whose problems (unknown keys, values of the wrong type)
+    /// <see cref="StoreConfigurationValidator"/> reports when the host starts.
+    /// </summary>
+    internal static OptionsBuilder<StoreOptions> AddStoreSection(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StoreOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>>(new StoreConfigurationValidator(section)));
+        return services.AddOptions<StoreOptions>().Configure(options => StoreConfiguration.Bind(section, options));
     }
 
     /// <summary>Registers validation, the runtime made by <paramref name="start"/>, the two stores and the flush service.</summary>

@@ -104,6 +104,22 @@ public class HostingTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAsync_OneStoreCannotFlush_TheOtherStillFlushesAndCloses()
+    {
+        using var host = Build(Settings());
+        await host.StartAsync();
+        await host.Services.GetRequiredService<ArrayActorStore>().AppendAsync("x", NdArray.From(new[] { 1.0 }));
+        await host.Services.GetRequiredService<TableActorStore>().AppendAsync("log", Store.Core.Tables.Table.FromColumns(("n", new Apache.Arrow.Int64Array.Builder().Append(7).Build())));
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "arrays", "x.npy", "in-the-way"));
+
+        await host.StopAsync();
+
+        using var tables = new Store.Core.Tables.TableStore(Path.Combine(_temp.Path, "tables"), "r", DiskFormat.Csv);
+        Assert.Equal(1, tables.Read("log")!.RowCount);
+        Assert.Throws<ObjectDisposedException>(() => host.Services.GetRequiredService<TableActorStore>().FlushAsync().GetAwaiter().GetResult());
+    }
+
+    [Fact]
     public async Task PeriodicFlush_WritesFilesWhileTheHostRuns()
     {
         using var host = Build(Settings(("FlushInterval", "00:00:00.200")));
@@ -158,8 +174,7 @@ public class HostingTests : IDisposable
         var settings = Settings(("ActorConfigFile", ConfigFile("store.conf")));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        var options = builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()!;
-        builder.Services.AddAkka("app", akka => akka.WithStore(options));
+        builder.Services.AddAkka("app", (akka, services) => akka.WithStore(services));
         builder.Services.AddStoreInAkka(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync();
@@ -169,6 +184,40 @@ public class HostingTests : IDisposable
         await runtime.Arrays.AppendAsync("x", NdArray.From(new[] { 3.0 }));
         await host.StopAsync();
         Assert.True(File.Exists(Path.Combine(_temp.Path, "arrays", "x.npy")));
+    }
+
+    [Fact]
+    public async Task AkkaHosting_WithStoreAndJournal_JournalsOnTheStoresDatabase_WithNoSnapshotsFolder()
+    {
+        var settings = Settings(("Durability", "Journal"), ("ActorConfigFile", ConfigFile("store.conf")));
+        var snapshots = Path.Combine(Environment.CurrentDirectory, "snapshots");
+        var snapshotsBefore = Directory.Exists(snapshots);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddAkka("app", (akka, services) => akka.WithStore(services));
+        builder.Services.AddStoreInAkka(builder.Configuration);
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var system = host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+            var journal = $"Data Source={Path.Combine(_temp.Path, ActorStoreOptions.DefaultJournalFile)}";
+            Assert.Equal("akka.persistence.snapshot-store.sql", system.Settings.Config.GetString("akka.persistence.snapshot-store.plugin"));
+            Assert.Equal(journal, system.Settings.Config.GetString("akka.persistence.snapshot-store.sql.connection-string"));
+            Assert.Equal(journal, system.Settings.Config.GetString("akka.persistence.journal.sql.connection-string"));
+            var arrays = host.Services.GetRequiredService<ArrayActorStore>();
+            Assert.Equal(new IndexRange(0, 2), await arrays.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
+            await host.StopAsync();
+        }
+
+        // The producer log and the data are in the database and the files: a new host answers the retry with the original rows.
+        Assert.Equal(snapshotsBefore, Directory.Exists(snapshots));
+        using var reopened = Build(Settings(("Durability", "Journal"), ("Mode", "a")));
+        await reopened.StartAsync();
+        var store = reopened.Services.GetRequiredService<ArrayActorStore>();
+        Assert.Equal(new IndexRange(0, 2), await store.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
+        var values = await store.ReadAsync("x");
+        Assert.Equal([1.0, 2.0], values!.ToArray<double>());
+        await reopened.StopAsync();
     }
 
     [Fact]

@@ -7,9 +7,12 @@ namespace Store.Hosting.Tests;
 public static class Samples
 {
     /// <summary>Runs sample <paramref name="name"/> to completion and returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) Run(string name, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string name, params string[] arguments) => RunIn(null, name, arguments);
+
+    /// <summary>Runs sample <paramref name="name"/> to completion in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static (int ExitCode, string Output) RunIn(string? workingDirectory, string name, params string[] arguments)
     {
-        using var process = Start(name, arguments);
+        using var process = Start(name, arguments, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
@@ -22,9 +25,12 @@ public static class Samples
     }
 
     /// <summary>Starts sample <paramref name="name"/> with its output redirected.</summary>
-    public static Process Start(string name, params string[] arguments)
+    public static Process Start(string name, params string[] arguments) => Start(name, arguments, null);
+
+    /// <summary>Starts sample <paramref name="name"/> in <paramref name="workingDirectory"/> (null: this process's) with its output redirected.</summary>
+    public static Process Start(string name, string[] arguments, string? workingDirectory)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         start.ArgumentList.Add(Dll(name));
         foreach (var argument in arguments)
         {

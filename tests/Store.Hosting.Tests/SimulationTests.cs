@@ -88,6 +88,35 @@ public class SimulationTests : IDisposable
     }
 
     [Fact]
+    public void Durable_CleanRun_LeavesNoCoveredEventAndASmallJournal()
+    {
+        const int frames = 3000;
+        const int atoms = 32;
+        var output = _temp.Sub("durable");
+        var workingDirectory = Directory.CreateDirectory(_temp.Sub("cwd")).FullName;
+        var run = Samples.RunIn(workingDirectory, "Simulation", ["--out", output, "--durable", "--runs", $"{Runs}", "--frames", $"{frames}", "--atoms", $"{atoms}", "--flush-every", "25", "--array-format", "npy", "--table-format", "parquet"]);
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        // Every frame of every run went through the journal: coordinates and velocities, float32 (n, 3) each.
+        var journaledData = (long)Runs * 2 * frames * atoms * 3 * sizeof(float);
+        var journal = Path.Combine(output, Store.Actors.ActorStoreOptions.DefaultJournalFile);
+        var left = new[] { journal, journal + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+        Assert.True(left < journaledData / 20, $"the journal takes {left} bytes after a clean run that journaled {journaledData} bytes of frames");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journal};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM journal WHERE deleted = 0 AND persistence_id LIKE 'store|%'";
+            Assert.Equal(0L, (long)command.ExecuteScalar()!);
+        }
+
+        Assert.Equal(Runs * frames, ReadEnergies("npy-parquet", output).Count);
+
+        // The snapshot store is on the journal's database: nothing lands in the working directory (Akka's default 'snapshots').
+        Assert.Empty(Directory.GetFileSystemEntries(workingDirectory));
+    }
+
+    [Fact]
     public void Defaults_WriteZarrV3AndParquet_AndBadArgumentsAreRefusedByName()
     {
         var output = _temp.Sub("defaults");
