@@ -124,7 +124,20 @@ public abstract class DataStore : IDisposable
     /// is refused before it is acknowledged. Memory-only stores check the path rules only.
     /// </summary>
     /// <exception cref="InvalidPathException">The path is refused; the message names it and what is wrong.</exception>
-    public abstract void ValidatePath(string path);
+    public void ValidatePath(string path)
+    {
+        if (Layout is { } layout)
+        {
+            layout.CheckNew(Path, path);
+        }
+        else
+        {
+            StorePaths.Validate(path);
+        }
+    }
+
+    /// <summary>The names the disk format gives an entry, with their length and link checks; null in memory.</summary>
+    private protected abstract EntryLayout? Layout { get; }
 
     /// <summary><see cref="Flush"/> on the thread pool.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) => Task.Run(Flush, cancellationToken);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Store.Core;
 
 namespace Store.Hosting;
 
@@ -91,7 +92,7 @@ public static class StoreConfiguration
         {
             if (!settings.TryGetValue(child.Key, out var property))
             {
-                problems.Add($"{child.Path} is not a setting of {section.Path}; the nearest is {Nearest(child.Key, settings.Keys)} " +
+                problems.Add($"{child.Path} is not a setting of {section.Path}; the nearest is {NearestName.Closest(child.Key, settings.Keys)} " +
                     $"(settings: {string.Join(", ", settings.Keys.Order(StringComparer.Ordinal))}).");
                 continue;
             }
@@ -176,7 +177,7 @@ public static class StoreConfiguration
             var name = names.FirstOrDefault(n => string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase));
             if (name is null)
             {
-                expected = $"one of {string.Join(", ", names)} (nearest: {Nearest(text, names)})";
+                expected = $"one of {string.Join(", ", names)} (nearest: {NearestName.Closest(text, names)})";
                 return false;
             }
 
@@ -206,31 +207,4 @@ public static class StoreConfiguration
             "a bare number has no unit (TimeSpan would read 30 as 30 days)",
         _ => $"a {type.Name}",
     };
-
-    // The candidate closest to what was written (edit distance, ignoring case).
-    private static string Nearest(string written, IEnumerable<string> candidates) =>
-        candidates.MinBy(c => Distance(written.ToUpperInvariant(), c.ToUpperInvariant())) ?? "";
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -192,16 +192,7 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     }
 
     /// <inheritdoc />
-    public override void ValidatePath(string path)
-    {
-        if (_codec is null)
-        {
-            StorePaths.Validate(path);
-            return;
-        }
-
-        _codec.Layout.CheckNew(Path, path);
-    }
+    private protected override EntryLayout? Layout => _codec?.Layout;
 
     /// <inheritdoc />
     public override long UnflushedBytes => _codec is null ? 0 : _entries.Values.Sum(e => e.UnflushedBytes);

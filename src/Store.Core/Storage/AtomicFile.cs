@@ -64,6 +64,19 @@ internal static class AtomicFile
         SyncFolder(Path.GetDirectoryName(file)!);
     }
 
+    /// <summary>The bytes of a small record file (a manifest, a sidecar), or null when it does not exist.</summary>
+    public static byte[]? ReadIfPresent(string file)
+    {
+        try
+        {
+            return File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Flushes a folder's entries (a rename) to disk; a no-op where the OS offers no way.</summary>
     public static void SyncFolder(string folder)
     {

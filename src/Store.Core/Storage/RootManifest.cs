@@ -26,12 +26,7 @@ public sealed record RootManifest(StoreKind Kind, DiskFormat Format, ZarrOptions
     public static RootManifest? Read(string root)
     {
         var file = Path.Combine(root, FileName);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(file);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (AtomicFile.ReadIfPresent(file) is not { } bytes)
         {
             return null;
         }

@@ -31,12 +31,7 @@ internal sealed record TextSidecar(Schema Schema, long? Length, string? Pending)
     public static TextSidecar? Read(string dataFile)
     {
         var file = FileOf(dataFile);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(file);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (AtomicFile.ReadIfPresent(file) is not { } bytes)
         {
             return null;
         }

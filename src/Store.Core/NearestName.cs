@@ -1,12 +1,13 @@
-namespace Store.Core.Tables;
+namespace Store.Core;
 
 /// <summary>
-/// The name a user most likely meant when they wrote one a table does not have ("potentail" for
-/// "potential", "Frame" for "frame"), for error messages: the candidate at the smallest edit
-/// distance (Levenshtein), offered only when that distance is small for the name's length, so an
-/// unrelated name never gets a misleading suggestion.
+/// The name a user most likely meant when they wrote one that does not exist (a column: "potentail"
+/// for "potential", "Frame" for "frame"; a setting: "ArrayFromat"), for error messages: the candidate
+/// at the smallest edit distance (Levenshtein). <see cref="Find"/> offers one only when that distance
+/// is small for the name's length, so an unrelated name never gets a misleading suggestion;
+/// <see cref="Closest"/> always names one, for lists of valid names a message shows anyway.
 /// </summary>
-internal static class NearestName
+public static class NearestName
 {
     /// <summary>
     /// The closest of <paramref name="candidates"/> (the first in order on a tie), or null when none
@@ -29,6 +30,10 @@ internal static class NearestName
 
         return best;
     }
+
+    /// <summary>The candidate nearest to <paramref name="name"/>, ignoring case, however far (empty when there is none).</summary>
+    public static string Closest(string name, IEnumerable<string> candidates) =>
+        candidates.MinBy(c => Distance(name.ToUpperInvariant(), c.ToUpperInvariant(), int.MaxValue - 1)) ?? "";
 
     /// <summary><c>" (did you mean 'x'?)"</c> for the nearest candidate, or an empty string.</summary>
     public static string Hint(string name, IEnumerable<string> candidates) =>
