@@ -34,6 +34,9 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     // pressure). While any waits, commands are stashed, so a flush never writes an unjournaled change.
     private readonly List<IActorRef?> _flushesWaiting = [];
 
+    // The coordinator asked this idle actor to stop, but it was busy (see Busy); asked again when it is not.
+    private bool _stopWhenDone;
+
     // Events up to _coveredTo are in the files; those up to _trimmedTo are deleted. Deleting is a
     // database write that competes with appends, so it waits until _trimAfter events are covered
     // (replay skips covered events that are still there). The snapshot is saved only when the
@@ -98,11 +101,27 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         Command<PathFlushed>(_ => TrimCovered());
         Command<PathFlushFailed>(failed => AnswerTrims(failed));
         Command<RecoveryProbe>(_ => Sender.Tell(RecoveryProbe.Instance));
+        Command<StopPath>(_ =>
+        {
+            if (Busy)
+            {
+                _stopWhenDone = true;
+            }
+            else if (_work.Unflushed > 0)
+            {
+                Context.Parent.Tell(StayActive.Instance);
+            }
+            else
+            {
+                Context.Stop(Self);
+            }
+        });
         Command<SaveSnapshotSuccess>(success =>
         {
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
             _savingSnapshot = false;
             TrimCovered();
+            StopIfAsked();
         });
         Command<SaveSnapshotFailure>(failure =>
         {
@@ -113,6 +132,8 @@ internal sealed class DurablePathActor : ReceivePersistentActor
                 Context.GetLogger().Warning("'{0}': the producer log's snapshot could not be saved in {1} ({2}); its covered journal events are kept", _work.Path, _journalName, failure.Cause.Message);
                 AnswerTrims(new PathFlushed(_work.Path));
             }
+
+            StopIfAsked();
         });
         Command<DeleteMessagesSuccess>(success =>
         {
@@ -133,7 +154,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<ReceiveTimeout>(_ =>
         {
-            if (_work.Unflushed == 0 && !_writing)
+            if (_work.Unflushed == 0 && !Busy)
             {
                 Context.Parent.Tell(new Passivate(_work.Path));
             }
@@ -256,19 +277,33 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     // No journal write is in flight: the flushes that waited for them run, and the commands held back meanwhile are taken up.
     private void AfterWrites()
     {
-        if (_flushesWaiting.Count == 0)
+        if (_flushesWaiting.Count > 0)
         {
-            return;
+            var reply = FlushAndTrim();
+            foreach (var sender in _flushesWaiting)
+            {
+                sender?.Tell(reply);
+            }
+
+            _flushesWaiting.Clear();
+            Stash.UnstashAll();
         }
 
-        var reply = FlushAndTrim();
-        foreach (var sender in _flushesWaiting)
-        {
-            sender?.Tell(reply);
-        }
+        StopIfAsked();
+    }
 
-        _flushesWaiting.Clear();
-        Stash.UnstashAll();
+    // A journal write, a flush waiting for one, a closing store's trim or a snapshot is under way.
+    private bool Busy => _writing || _flushesWaiting.Count > 0 || _trimsWaiting.Count > 0 || _savingSnapshot;
+
+    // The coordinator asked this actor to stop while it was busy: asked again behind the commands
+    // taken up meanwhile, so they are answered before the stop.
+    private void StopIfAsked()
+    {
+        if (_stopWhenDone && !Busy)
+        {
+            _stopWhenDone = false;
+            Self.Tell(StopPath.Instance);
+        }
     }
 
     private static void Answer(List<(IActorRef Sender, object Reply)> replies)
@@ -367,6 +402,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         }
 
         _trimsWaiting.Clear();
+        StopIfAsked();
     }
 
     private static object AsFailure(object reply, Exception error) => reply switch

@@ -27,6 +27,17 @@ internal sealed class PathActor : ReceiveActor
             Sender.Tell(reply);
         });
         Receive<FlushPath>(_ => Sender.Tell(_work.Flush()));
+        Receive<StopPath>(_ =>
+        {
+            if (_work.Unflushed > 0)
+            {
+                Context.Parent.Tell(StayActive.Instance);
+            }
+            else
+            {
+                Context.Stop(Self);
+            }
+        });
         Receive<ReceiveTimeout>(_ =>
         {
             if (_work.Unflushed == 0)

@@ -119,6 +119,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
             {
                 PathCommand command => command.Path,
                 CommandBatch batch => batch.Path,
+                FlushPath or TrimPath => PathOfChild(dead.Recipient),
                 _ => null,
             };
             if (path is null)
@@ -126,9 +127,24 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
                 return;
             }
 
-            var cause = _failures.GetValueOrDefault(dead.Recipient)
-                ?? new StoreException($"'{path}': its actor stopped before taking the command; it was not applied.", path);
-            dead.Sender.Tell(Refusal(dead.Message, cause));
+            var failure = _failures.GetValueOrDefault(dead.Recipient);
+            if (dead.Message is FlushPath or TrimPath)
+            {
+                // A flush fanned out as the actor stopped: failed with why it stopped, or (passivated) asked again of its successor.
+                if (failure is not null)
+                {
+                    dead.Sender.Tell(new PathFlushFailed(path, failure));
+                }
+                else
+                {
+                    Route(path, dead.Message, dead.Sender);
+                }
+
+                return;
+            }
+
+            dead.Sender.Tell(Refusal(dead.Message, failure
+                ?? new StoreException($"'{path}': its actor stopped before taking the command; it was not applied.", path)));
         });
     }
 
@@ -185,8 +201,8 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
     private void Serving()
     {
         AnswerLostCommands();
-        Receive<CommandBatch>(batch => Route(batch.Path, batch));
-        Receive<PathCommand>(command => Route(command.Path, command));
+        Receive<CommandBatch>(batch => Route(batch.Path, batch, Sender));
+        Receive<PathCommand>(command => Route(command.Path, command, Sender));
         Receive<Flush>(flush =>
         {
             if (flush.Path is null)
@@ -205,6 +221,15 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
             _registered.Add(registered.Path);
             Release(registered.Path);
         });
+        Receive<StayActive>(_ =>
+        {
+            // It took commands after asking to stop: it keeps the path, with the commands that waited meanwhile.
+            if (_stopping.Remove(Sender, out var path))
+            {
+                _children[path] = Sender;
+                Release(path, Sender);
+            }
+        });
         Receive<Passivate>(passivate =>
         {
             if (_children.TryGetValue(passivate.Path, out var child) && child.Equals(Sender))
@@ -212,7 +237,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
                 _children.Remove(passivate.Path);
                 _stopping[child] = passivate.Path;
                 _waiting[passivate.Path] = [];
-                Context.Stop(child);
+                child.Tell(StopPath.Instance);
             }
         });
         Receive<Terminated>(terminated =>
@@ -249,17 +274,17 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         });
     }
 
-    private void Route(string path, object message)
+    private void Route(string path, object message, IActorRef sender)
     {
         if (_children.TryGetValue(path, out var child))
         {
-            child.Forward(message);
+            child.Tell(message, sender);
             return;
         }
 
         if (_waiting.TryGetValue(path, out var waiting))
         {
-            waiting.Add((message, Sender));
+            waiting.Add((message, sender));
             return;
         }
 
@@ -269,23 +294,23 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         }
         catch (InvalidPathException e)
         {
-            Sender.Tell(Refusal(message, e));
+            sender.Tell(Refusal(message, e));
             return;
         }
 
         if (Durable && !_registered.Contains(path))
         {
             // The path is journaled before its first change, so a restart finds its events.
-            _waiting[path] = [(message, Sender)];
+            _waiting[path] = [(message, sender)];
             _registry!.Tell(new PathRegistry.Register(path));
             return;
         }
 
-        StartChild(path).Forward(message);
+        StartChild(path).Tell(message, sender);
     }
 
-    // Starts the path's actor and hands it the commands that waited for it, in order.
-    private void Release(string path)
+    // Hands the commands that waited for the path's actor to it (a new one unless given), in order.
+    private void Release(string path, IActorRef? child = null)
     {
         if (!_waiting.Remove(path, out var waiting))
         {
@@ -297,7 +322,7 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
             return;
         }
 
-        var child = StartChild(path);
+        child ??= StartChild(path);
         foreach (var (message, sender) in waiting)
         {
             if (message is Flush)
@@ -310,6 +335,14 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
                 child.Tell(message, sender);
             }
         }
+    }
+
+    // A child is named after its path (escaped) and a counter: "<path>-<n>".
+    private string? PathOfChild(IActorRef child)
+    {
+        var name = child.Path.Name;
+        var dash = name.LastIndexOf('-');
+        return dash > 0 ? Uri.UnescapeDataString(name[..dash]) : null;
     }
 
     private void Forget(IActorRef child)
@@ -347,9 +380,12 @@ internal sealed class StoreCoordinator : ReceiveActor, IWithStash
         });
     }
 
-    // Each path actor flushes after every command it already has, so the flush covers every change acknowledged before it.
+    // Each path actor flushes after every command it already has, so the flush covers every change
+    // acknowledged before it. Actors asked to stop are asked too: one that stops leaves the request
+    // to dead letters, which hand it to its successor (or answer with why it failed).
     private Task<PathFlushOutcome[]> FlushChildren(object request) =>
-        Task.WhenAll(_children.Select(child => FlushChild(child.Key, child.Value, request)));
+        Task.WhenAll(_children.Concat(_stopping.Select(s => KeyValuePair.Create(s.Value, s.Key)))
+            .Select(child => FlushChild(child.Key, child.Value, request)));
 
     // request: FlushPath, or TrimPath on close (flush, then delete every covered journal event).
     private async Task<PathFlushOutcome> FlushChild(string path, IActorRef child, object? request = null)

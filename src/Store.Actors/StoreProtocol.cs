@@ -151,6 +151,24 @@ public static class StoreProtocol
     /// <summary>Path actor to coordinator: idle with nothing unflushed, stop me.</summary>
     internal sealed record Passivate(string Path);
 
+    /// <summary>
+    /// Coordinator to path actor: stop once the commands already sent to you are answered. An
+    /// ordinary message, so nothing in the mailbox before it is left to dead letters.
+    /// </summary>
+    internal sealed record StopPath
+    {
+        public static readonly StopPath Instance = new();
+    }
+
+    /// <summary>
+    /// Path actor to coordinator, answering <see cref="StopPath"/>: commands that reached me after I
+    /// asked to stop left changes unflushed, so I keep the path.
+    /// </summary>
+    internal sealed record StayActive
+    {
+        public static readonly StayActive Instance = new();
+    }
+
     /// <summary>An append as journaled: the data and the range it was given (so replay is idempotent), and its producer.</summary>
     internal sealed record EntryAppended(object Data, IndexRange Range, string? ProducerId, long Sequence);
 

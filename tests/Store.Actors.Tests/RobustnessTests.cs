@@ -167,13 +167,45 @@ public class RobustnessTests : IDisposable
     {
         await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Npy, PassivateAfter = TimeSpan.FromMilliseconds(200) });
         await store.AppendAsync("x", NdArray.From(new[] { 1.0 }));
+        var first = await FindPathActor(store, "x"); // unflushed, so not passivated yet
         await store.FlushAsync();
-        var first = await FindPathActor(store, "x");
         await first.WatchAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(new IndexRange(1, 1), await store.AppendAsync("x", NdArray.From(new[] { 2.0 })));
         var values = await store.ReadAsync("x");
         Assert.Equal([1.0, 2.0], values!.ToArray<double>());
+    }
+
+    [Theory]
+    [InlineData(Durability.None)]
+    [InlineData(Durability.Journal)]
+    public async Task AppendsAndFlushes_RacingPassivation_AreAllTakenByTheActorOrItsSuccessor(Durability durability)
+    {
+        // Path actors passivate as soon as they are idle, so commands and flushes keep reaching actors about to stop.
+        var options = new ActorStoreOptions
+        {
+            Root = _temp.Path, DiskFormat = DiskFormat.Npy, Durability = durability,
+            PassivateAfter = TimeSpan.FromMilliseconds(1), FlushTimeout = TimeSpan.FromSeconds(5),
+        };
+        await using var store = ArrayActorStore.Open(options);
+        var paths = Enumerable.Range(0, 8).Select(i => $"p{i}").ToArray();
+        for (var round = 0; round < 60; round++)
+        {
+            await Task.WhenAll(paths.Select(p => store.AppendAsync(p, NdArray.From(new[] { (double)round }))));
+            var report = await store.FlushAsync();
+            Assert.True(report.Succeeded);
+            await Task.Delay(round % 3);
+        }
+
+        using (var files = new ArrayStore(_temp.Path, "r", DiskFormat.Npy))
+        {
+            Assert.All(paths, p => Assert.Equal(Enumerable.Range(0, 60).Select(i => (double)i), files.Read(p)!.ToArray<double>()));
+        }
+
+        // The race was run: actors were stopped and started again (children are numbered as they start).
+        await store.AppendAsync("p0", NdArray.From(new[] { 60.0 }));
+        var actor = await FindPathActor(store, "p0");
+        Assert.True(int.Parse(actor.Path.Name[(actor.Path.Name.LastIndexOf('-') + 1)..]) > paths.Length, actor.Path.Name);
     }
 
     [Fact]
