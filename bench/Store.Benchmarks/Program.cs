@@ -1,4 +1,15 @@
 using BenchmarkDotNet.Running;
+using Store.Benchmarks;
 
 // dotnet run -c Release --project bench/Store.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Store.Benchmarks.Frames).Assembly).Run(args);
+
+// Tables the benchmark processes of this run share (built once, removed at the end).
+var shared = SharedTables.Begin();
+try
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Frames).Assembly).Run(args);
+}
+finally
+{
+    SharedTables.End(shared);
+}
