@@ -2,6 +2,12 @@ using BenchmarkDotNet.Running;
 using Store.Benchmarks;
 
 // dotnet run -c Release --project bench/Store.Benchmarks -- --filter '*'
+// dotnet run -c Release --project bench/Store.Benchmarks -- csv-peak [folder]
+// (see bench/README.md)
+if (args.Length > 0 && CsvPeak.Handles(args[0]))
+{
+    return CsvPeak.Run(args);
+}
 
 // Tables the benchmark processes of this run share (built once, removed at the end).
 var shared = SharedTables.Begin();
@@ -13,3 +19,5 @@ finally
 {
     SharedTables.End(shared);
 }
+
+return 0;
