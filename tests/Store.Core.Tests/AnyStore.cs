@@ -64,7 +64,7 @@ public sealed class AnyStore : IDisposable
 
     /// <summary>
     /// The file holding the data of entry <paramref name="path"/>: <c>path.npy</c>, the NPZ archive,
-    /// the Zarr array's metadata document, or the table file.
+    /// the Zarr array's metadata document, the table file, or the first part of a Parquet or IPC table.
     /// </summary>
     public string DataFile(string path) => DataFileOf(Format, Root, path);
 
@@ -74,6 +74,7 @@ public sealed class AnyStore : IDisposable
         "npz" => System.IO.Path.Combine(root, "store.npz"),
         "zarr2" => System.IO.Path.Combine(root, path, ".zarray"),
         "zarr3" => System.IO.Path.Combine(root, path, "zarr.json"),
+        "parquet" or "ipc" => System.IO.Path.Combine(root, path + ExtensionOf(format), "part-000000" + ExtensionOf(format)), // a folder of parts
         _ => System.IO.Path.Combine(root, path + ExtensionOf(format)),
     };
 

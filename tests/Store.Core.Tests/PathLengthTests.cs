@@ -14,6 +14,9 @@ public class PathLengthTests : IDisposable
     // AtomicFile's temporary file is ".{name}.{32 hex digits}.tmp": 38 bytes more than the name.
     private const int TemporaryAffix = 1 + 1 + 32 + 4;
 
+    // Below a part folder: "/" + ".part-" + 20 digits + "." + 32 hex digits + ".tmp" (the extension counted apart).
+    private const int PartInside = 1 + 5 + 20 + TemporaryAffix;
+
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -37,10 +40,10 @@ public class PathLengthTests : IDisposable
         { "npy", ".npy".Length + TemporaryAffix },
         { "zarr2", 128 },                                              // kept free for chunk keys and temporary names
         { "zarr3", 128 },
-        { "parquet", ".parquet".Length + TemporaryAffix },
+        { "parquet", ".parquet".Length + TemporaryAffix + PartInside + ".parquet".Length }, // a folder of parts: "/.part-<20 digits>.parquet.<hex>.tmp" inside
         { "csv", ".csv.schema".Length + TemporaryAffix },
         { "json", ".jsonl.schema".Length + TemporaryAffix },
-        { "ipc", ".arrow".Length + TemporaryAffix },
+        { "ipc", ".arrow".Length + TemporaryAffix + PartInside + ".arrow".Length },
     };
 
     [Theory]

@@ -214,7 +214,7 @@ public class RootFormatTests : IDisposable
         }
 
         Assert.True(File.Exists(_temp.Sub("a/x/zarr.json")));
-        Assert.True(File.Exists(_temp.Sub("t/t.parquet")));
+        Assert.True(File.Exists(_temp.Sub("t/t.parquet/part-000000.parquet")));
     }
 
     [Fact]

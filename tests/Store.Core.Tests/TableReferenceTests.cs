@@ -63,8 +63,8 @@ public class TableReferenceTests : IDisposable
             }
         }
 
-        // Garble the first row group's data (it starts right after the 4-byte "PAR1" magic); the footer stays intact.
-        var file = _temp.Sub("e.parquet");
+        // Garble the first part's row group data (it starts right after the 4-byte "PAR1" magic); the footer stays intact.
+        var file = _temp.Sub("e.parquet/part-000000.parquet");
         using (var stream = File.OpenWrite(file))
         {
             stream.Position = 4;

@@ -147,7 +147,7 @@ public class TableStoreTests : IDisposable
 
     [Trait("TimeZone", "any")]
     [Fact]
-    public async Task Flush_Parquet_AddsOneRowGroupPerFlushAndKeepsEarlierRows()
+    public async Task Flush_Parquet_AddsOnePartPerFlushAndKeepsEarlierRows()
     {
         using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
         for (var flush = 0; flush < 3; flush++)
@@ -157,10 +157,13 @@ public class TableStoreTests : IDisposable
         }
 
         store.Flush();
-        await using (var stream = File.OpenRead(_temp.Sub("e.parquet")))
+        var parts = Directory.GetFiles(_temp.Sub("e.parquet")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["part-000000.parquet", "part-000001.parquet", "part-000002.parquet"], parts);
+        await using (var stream = File.OpenRead(_temp.Sub("e.parquet/part-000001.parquet")))
         {
             await using var reader = await ParquetReader.CreateAsync(stream);
-            Assert.Equal(3, reader.RowGroupCount);
+            Assert.Equal(1, reader.RowGroupCount);
+            Assert.Equal(4, reader.RowGroups[0].RowCount);
         }
 
         using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
@@ -168,22 +171,81 @@ public class TableStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Flush_NullsArriveInRequiredParquetColumn_RewritesItAsOptional()
+    public async Task Flush_SingleParquetFile_AddsARowGroupUntilCompactedIntoAFolder()
+    {
+        using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
+        {
+            store.Append("e", TestTables.AllTypes(0, 4));
+        }
+
+        // One Parquet file, as another tool (or an older store) leaves a table.
+        File.Move(_temp.Sub("e.parquet/part-000000.parquet"), _temp.Sub("single.parquet"));
+        Directory.Delete(_temp.Sub("e.parquet"));
+        File.Move(_temp.Sub("single.parquet"), _temp.Sub("e.parquet"));
+
+        using var reopened = new TableStore(_temp.Path, "a", DiskFormat.Parquet);
+        reopened.Append("e", TestTables.AllTypes(4, 4));
+        reopened.Flush();
+        await using (var stream = File.OpenRead(_temp.Sub("e.parquet")))
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream);
+            Assert.Equal(2, reader.RowGroupCount);
+        }
+
+        Assert.True(reopened.Compact("e"));
+        Assert.Equal(["part-000000.parquet"], Directory.GetFiles(_temp.Sub("e.parquet")).Select(Path.GetFileName));
+        Assert.False(reopened.Compact("e"));
+        reopened.Append("e", TestTables.AllTypes(8, 4));
+        reopened.Flush();
+        Assert.Equal(2, Directory.GetFiles(_temp.Sub("e.parquet")).Length);
+        AssertSameRows(TestTables.AllTypes(0, 12), reopened.Read("e")!);
+    }
+
+    [Theory]
+    [InlineData(DiskFormat.Parquet)]
+    [InlineData(DiskFormat.Ipc)]
+    public void Compact_ManyParts_LeavesOnePartWithEveryRowInOrder(DiskFormat format)
+    {
+        var extension = format == DiskFormat.Parquet ? ".parquet" : ".arrow";
+        using (var store = new TableStore(_temp.Path, "w", format))
+        {
+            for (var flush = 0; flush < 5; flush++)
+            {
+                store.Append("e", TestTables.AllTypes(flush * 3, 3));
+                store.Flush();
+            }
+
+            Assert.Equal(5, Directory.GetFiles(_temp.Sub("e" + extension)).Length);
+            store.Append("e", TestTables.AllTypes(15, 3)); // unflushed: Compact flushes first
+            Assert.True(store.Compact("e"));
+            Assert.Equal(["part-000000" + extension], Directory.GetFiles(_temp.Sub("e" + extension)).Select(Path.GetFileName));
+            Assert.DoesNotContain(Directory.GetFileSystemEntries(_temp.Path, ".*", SearchOption.AllDirectories), e => !Path.GetFileName(e).StartsWith(".store", StringComparison.Ordinal)); // no staging folder left
+            AssertSameRows(TestTables.AllTypes(0, 18), store.Read("e")!);
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", format);
+        AssertSameRows(TestTables.AllTypes(0, 18), reopened.Read("e")!);
+        Assert.Throws<StoreModeException>(() => reopened.Compact("e"));
+    }
+
+    [Fact]
+    public async Task Flush_NullsArriveInRequiredParquetColumn_WritesTheirPartAsOptional()
     {
         using var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet);
         store.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([1.0, 2.0])), ("s", TableColumn.Of(["a", "b"]))));
         store.Flush();
-        Assert.False((await ParquetReader.ReadSchemaAsync(_temp.Sub("t.parquet"))).DataFields[0].IsNullable);
+        Assert.False((await ParquetReader.ReadSchemaAsync(_temp.Sub("t.parquet/part-000000.parquet"))).DataFields[0].IsNullable);
 
         store.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([3.0, null])), ("s", TableColumn.Of(["c", null]))));
         store.Flush();
-        Assert.All((await ParquetReader.ReadSchemaAsync(_temp.Sub("t.parquet"))).DataFields, f => Assert.True(f.IsNullable));
+        Assert.All((await ParquetReader.ReadSchemaAsync(_temp.Sub("t.parquet/part-000001.parquet"))).DataFields, f => Assert.True(f.IsNullable));
         store.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([5.0])), ("s", TableColumn.Of(["e"]))));
         store.Flush();
 
         using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
         Assert.Equal([1.0, 2.0, 3.0, null, 5.0], reopened.Read("t")!.Values<double>("x"));
         Assert.Equal(new string?[] { "a", "b", "c", null, "e" }, reopened.Read("t")!.Strings("s"));
+        Assert.Equal([3.0], reopened.Query("t", filter: "x > 2.5 and x < 4")!.Values<double>("x"));
     }
 
     [Fact]
@@ -194,10 +256,11 @@ public class TableStoreTests : IDisposable
         store.Append("b", TestTables.AllTypes(0, 2));
         store.Flush();
         var stamp = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        File.SetLastWriteTimeUtc(_temp.Sub("a.parquet"), stamp);
+        File.SetLastWriteTimeUtc(_temp.Sub("a.parquet/part-000000.parquet"), stamp);
         store.Append("b", TestTables.AllTypes(2, 2));
         store.Flush();
-        Assert.Equal(stamp, File.GetLastWriteTimeUtc(_temp.Sub("a.parquet")));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(_temp.Sub("a.parquet/part-000000.parquet")));
+        Assert.Single(Directory.GetFiles(_temp.Sub("a.parquet")));
     }
 
     [Fact]
@@ -239,7 +302,9 @@ public class TableStoreTests : IDisposable
             store.Flush();
         }
 
-        file = Directory.GetFiles(_temp.Path).Single(f => Path.GetFileName(f).StartsWith("bad", StringComparison.Ordinal) && !f.EndsWith(".schema", StringComparison.Ordinal));
+        // The table's file, or the part file in its folder (Parquet, IPC).
+        file = Directory.GetFiles(_temp.Path, "*", SearchOption.AllDirectories)
+            .Single(f => Path.GetRelativePath(_temp.Path, f).StartsWith("bad", StringComparison.Ordinal) && !f.EndsWith(".schema", StringComparison.Ordinal));
         var bytes = File.ReadAllBytes(file);
         // Text: the last committed line garbled in place (bytes past the committed length would be a torn tail, cut on open).
         var lastLine = System.Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;

@@ -9,8 +9,12 @@ using Table = Store.Core.Tables.Table;
 namespace Store.Core.Formats;
 
 /// <summary>
-/// How one disk format stores tables: one <c>&lt;root&gt;/&lt;path&gt;&lt;extension&gt;</c> file per
-/// entry. Whole-table writes are atomic replaces; formats that can grow add only new rows.
+/// How one disk format stores tables: <c>&lt;root&gt;/&lt;path&gt;&lt;extension&gt;</c> per entry, a
+/// single file, or (formats that write parts: Parquet, Arrow IPC) a folder of part files, one per
+/// flush (<see cref="PartFolder"/>). Whole-table writes are atomic replaces; appends add only the
+/// new rows (a part, or bytes at the end of a text file), except to a single Parquet or IPC file
+/// another tool or an older store wrote, which is rewritten until <see cref="Compact"/> turns it
+/// into a folder.
 /// </summary>
 internal abstract class TableCodec
 {
@@ -26,7 +30,7 @@ internal abstract class TableCodec
     public IReadOnlyList<string> Sidecars { get; private init; } = [];
 
     /// <summary>The names an entry has on disk, and the limit and link checks on them.</summary>
-    public EntryLayout Layout => _layout ??= EntryLayout.File(Extension, [.. Sidecars]);
+    public EntryLayout Layout => _layout ??= WritesParts ? EntryLayout.Parts(Extension) : EntryLayout.File(Extension, [.. Sidecars]);
 
     /// <summary>The codec for <paramref name="format"/>, or null for memory-only stores.</summary>
     /// <exception cref="StoreException">A format that does not hold tables (yet).</exception>
@@ -73,13 +77,57 @@ internal abstract class TableCodec
         }
     }
 
-    /// <summary>The entry paths stored under <paramref name="root"/> (none reached through a symbolic link).</summary>
-    public virtual IReadOnlyList<string> Discover(string root) =>
-        StorePaths.EnumerateFiles(root, "*" + Extension)
-            .Select(file => StorePaths.EntryFor(root, file, Extension))
-            .OfType<string>()
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    /// <summary>Whether tables are folders of part files, one per flush, rather than one file.</summary>
+    protected virtual bool WritesParts => false;
+
+    /// <summary>
+    /// The entry paths stored under <paramref name="root"/> (none reached through a symbolic link):
+    /// files with the extension and, for formats that write parts, folders with it (whose parts are
+    /// not entries themselves). Hidden names (temporary files and folders) are not entries.
+    /// </summary>
+    public virtual IReadOnlyList<string> Discover(string root)
+    {
+        var found = WritesParts
+            ? EntriesBelow(root, root)
+            : StorePaths.EnumerateFiles(root, "*" + Extension).Select(file => StorePaths.EntryFor(root, file, Extension));
+        return found.OfType<string>().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private bool LinksFree(string folder)
+    {
+        try
+        {
+            _ = PartFolder.Parts(folder, Extension);
+            return true;
+        }
+        catch (InvalidPathException)
+        {
+            return false;
+        }
+    }
+
+    private IEnumerable<string?> EntriesBelow(string root, string folder)
+    {
+        var here = new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension, here).Where(f => !Path.GetFileName(f).StartsWith('.')))
+        {
+            yield return StorePaths.EntryFor(root, file, Extension);
+        }
+
+        foreach (var sub in Directory.EnumerateDirectories(folder, "*", here).Where(d => !Path.GetFileName(d).StartsWith('.')))
+        {
+            if (sub.EndsWith(Extension, StringComparison.Ordinal))
+            {
+                yield return LinksFree(sub) ? StorePaths.EntryFor(root, sub, Extension) : null; // a table with a linked part is not the store's
+                continue;
+            }
+
+            foreach (var entry in EntriesBelow(root, sub))
+            {
+                yield return entry;
+            }
+        }
+    }
 
     /// <summary>
     /// The file of entry <paramref name="path"/>, checked on every use (a few <c>lstat</c> calls):
@@ -88,38 +136,71 @@ internal abstract class TableCodec
     /// <exception cref="InvalidPathException">A name on the way is a link.</exception>
     public string FileFor(string root, string path) => Layout.Locate(root, path);
 
-    /// <summary>The stored schema and row count, read without loading the rows; null when there is no file.</summary>
-    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
-    public (Schema Schema, long Rows)? Inspect(string root, string path)
+    /// <summary>
+    /// The files holding entry <paramref name="path"/>'s rows, in row order: the parts of its folder,
+    /// or its one file; none when it has no stored rows.
+    /// </summary>
+    public IReadOnlyList<string> StoredFiles(string root, string path)
     {
         var file = FileFor(root, path);
-        return HasData(file) ? Guard(file, () => Checked(InspectFile(file))) : null;
+        if (WritesParts && Directory.Exists(file))
+        {
+            return PartFolder.Parts(file, Extension);
+        }
+
+        return HasData(file) ? [file] : [];
     }
 
-    /// <summary>The checks a load makes on the columns (names, types), so that a file the store cannot hold is refused when it is opened.</summary>
-    private static (Schema Schema, long Rows) Checked((Schema Schema, long Rows) inspected)
+    /// <summary>The stored columns, read from the first file only (a footer or a header); null when nothing is stored.</summary>
+    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
+    public Schema? InspectSchema(string root, string path) =>
+        StoredFiles(root, path) is [var first, ..] ? Guard(first, () => Table.Empty(ReadSchema(first)).Schema) : null;
+
+    /// <summary>The stored row count: the sum over the files, each read as little as the format allows.</summary>
+    /// <exception cref="CorruptDataException">A file cannot be read, or holds other columns than the first; the message names it.</exception>
+    public long CountRows(string root, string path)
     {
-        _ = Table.Empty(inspected.Schema);
-        return inspected;
+        var files = StoredFiles(root, path);
+        Schema? first = null;
+        long rows = 0;
+        foreach (var file in files)
+        {
+            var (schema, count) = Guard(file, () => InspectFile(file));
+            CheckSameColumns(first ??= schema, schema, files[0], file);
+            rows += count;
+        }
+
+        return rows;
     }
 
     /// <summary>
     /// Finishes what a crash interrupted, before a writable store uses <paramref name="root"/>:
-    /// formats whose flushes take several steps complete or undo them here. By default there is nothing to do.
+    /// formats whose flushes take several steps complete or undo them here (part folders: a swap
+    /// half done, staging folders and temporary parts left behind).
     /// </summary>
     public virtual void Recover(string root)
     {
+        if (WritesParts)
+        {
+            PartFolder.Recover(root, Extension);
+        }
     }
 
     /// <summary>Whether the entry whose file is <paramref name="file"/> has stored rows.</summary>
     protected virtual bool HasData(string file) => File.Exists(file);
 
     /// <summary>Every stored row of entry <paramref name="path"/>.</summary>
-    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
+    /// <exception cref="CorruptDataException">A file cannot be read, or holds other columns than the first.</exception>
     public Table Load(string root, string path)
     {
-        var file = FileFor(root, path);
-        return Guard(file, () => LoadFile(file));
+        var files = StoredFiles(root, path);
+        var tables = files.Select(file => Guard(file, () => LoadFile(file))).ToList();
+        for (var i = 1; i < tables.Count; i++)
+        {
+            CheckSameColumns(tables[0].Schema, tables[i].Schema, files[0], files[i]);
+        }
+
+        return tables.Count == 1 ? tables[0] : Table.FromBatches(tables[0].Schema, tables.SelectMany(t => t.Batches));
     }
 
     /// <summary>
@@ -128,29 +209,176 @@ internal abstract class TableCodec
     /// </summary>
     public virtual bool ReadsRanges => false;
 
-    /// <summary>Rows <c>[start, start + count)</c> of the named columns of entry <paramref name="path"/>.</summary>
-    /// <exception cref="CorruptDataException">The file cannot be read.</exception>
+    /// <summary>Rows <c>[start, start + count)</c> of the named columns of entry <paramref name="path"/>; only the files holding them are read.</summary>
+    /// <exception cref="CorruptDataException">A file cannot be read.</exception>
     public Table LoadRange(string root, string path, long start, long count, IReadOnlyList<string> columns)
     {
-        var file = FileFor(root, path);
-        return Guard(file, () => LoadRangeFile(file, start, count, columns));
+        var files = StoredFiles(root, path);
+        if (files.Count == 1)
+        {
+            return Guard(files[0], () => LoadRangeFile(files[0], start, count, columns));
+        }
+
+        var pieces = new List<Table>();
+        long fileStart = 0;
+        foreach (var file in files)
+        {
+            if (fileStart >= start + count)
+            {
+                break;
+            }
+
+            var rows = Guard(file, () => InspectFile(file)).Rows;
+            var (from, to) = (Math.Max(start, fileStart), Math.Min(start + count, fileStart + rows));
+            if (to > from)
+            {
+                pieces.Add(Guard(file, () => LoadRangeFile(file, from - fileStart, to - from, columns)));
+            }
+
+            fileStart += rows;
+        }
+
+        return pieces.Count == 0
+            ? Table.Empty(Guard(files[0], () => ReadSchema(files[0]))).Select(columns)
+            : Table.FromBatches(pieces[0].Schema, pieces.SelectMany(p => p.Batches));
     }
 
-    /// <summary>Replaces the entry's file with <paramref name="table"/>, atomically.</summary>
-    public virtual void Write(string root, string path, Table table) => AtomicFile.Replace(FileFor(root, path), stream => WriteFile(stream, table));
+    /// <summary>
+    /// The stored rows of entry <paramref name="path"/> piece by piece (<see cref="TableChunk"/>), read
+    /// lazily: a query skips pieces by their statistics and keeps only its matches, so its memory
+    /// grows with the result and one piece, not with the table.
+    /// </summary>
+    /// <param name="root">The store root.</param>
+    /// <param name="path">The entry path.</param>
+    /// <param name="columns">The entry's columns: a file with others is refused, naming it.</param>
+    /// <exception cref="CorruptDataException">A file cannot be read, or holds other columns; the message names it.</exception>
+    public IEnumerable<TableChunk> Scan(string root, string path, Schema columns)
+    {
+        foreach (var file in StoredFiles(root, path))
+        {
+            foreach (var chunk in ScanFile(file, columns))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
+    /// <summary>A file's pieces; by default the whole file, loaded (formats that can read less override this).</summary>
+    protected virtual IEnumerable<TableChunk> ScanFile(string file, Schema columns)
+    {
+        var table = Guard(file, () => LoadFile(file));
+        CheckColumns(columns, table.Schema, file);
+        yield return new LoadedChunk(table);
+    }
+
+    /// <summary>Refuses a file whose columns (names and types, in order) are not the table's, naming it.</summary>
+    /// <exception cref="CorruptDataException">The columns differ.</exception>
+    protected static void CheckColumns(Schema expected, Schema found, string file)
+    {
+        if (found.FieldsList.Count != expected.FieldsList.Count
+            || !found.FieldsList.Zip(expected.FieldsList).All(p => p.First.Name == p.Second.Name && ArrowColumns.SameType(p.First.DataType, p.Second.DataType)))
+        {
+            throw new CorruptDataException(
+                $"{file}: holds columns ({Table.Describe(found)}), but the table it is stored in has ({Table.Describe(expected)}); remove the file, or move it to a table of its own.", file);
+        }
+    }
+
+    private static void CheckSameColumns(Schema first, Schema other, string firstFile, string otherFile)
+    {
+        try
+        {
+            CheckColumns(first, other, otherFile);
+        }
+        catch (CorruptDataException e)
+        {
+            throw new CorruptDataException($"{e.Message} (the columns are those of {firstFile})", otherFile, e);
+        }
+    }
 
     /// <summary>
-    /// Adds <paramref name="rows"/> after the file's rows; a crash leaves the old or the new file.
-    /// By default the file is rewritten whole; formats that can grow override this.
+    /// Turns the entry's stored rows into one part, in a folder: a folder of many small parts (one
+    /// per flush) is rewritten as one, and a single file becomes a folder, so later flushes add parts
+    /// instead of rewriting it. Readers see the old table or the new one: the folder is swapped whole,
+    /// so a reader that listed the old parts and opens one only after the swap finds it gone and must
+    /// list again. A no-op for formats that do not write parts, and for a folder of one part.
     /// </summary>
-    public virtual void AppendRows(string root, string path, Table rows) => Write(root, path, Load(root, path).Concat(rows));
+    /// <returns>Whether anything was rewritten.</returns>
+    public bool Compact(string root, string path)
+    {
+        var file = FileFor(root, path);
+        if (!WritesParts || StoredFiles(root, path) is not { Count: > 0 } files || (files.Count == 1 && Directory.Exists(file)))
+        {
+            return false;
+        }
 
-    /// <summary>Removes every file of this format under <paramref name="root"/> (with sidecars beside them).</summary>
+        var table = Load(root, path);
+        PartFolder.Replace(file, folder => WritePart(Path.Combine(folder, PartFolder.PartName(0, Extension)), table));
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the entry's table with <paramref name="table"/>, atomically: a folder of one part, or
+    /// the file for formats without parts and for a table stored as one file (it stays one until compacted).
+    /// </summary>
+    public virtual void Write(string root, string path, Table table)
+    {
+        var file = FileFor(root, path);
+        if (WritesParts && !File.Exists(file))
+        {
+            PartFolder.Replace(file, folder => WritePart(Path.Combine(folder, PartFolder.PartName(0, Extension)), table));
+        }
+        else
+        {
+            AtomicFile.Replace(file, stream => WriteFile(stream, table));
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> after the stored rows; a crash leaves the old or the new table.
+    /// A part folder gets one more part; a single file is handed to <see cref="AppendToFile"/>.
+    /// </summary>
+    public void AppendRows(string root, string path, Table rows)
+    {
+        var file = FileFor(root, path);
+        if (WritesParts && Directory.Exists(file))
+        {
+            var part = PartFolder.NextPart(file, PartFolder.Parts(file, Extension), Extension);
+            AtomicFile.Replace(part, stream => WriteFile(stream, rows));
+            return;
+        }
+
+        AppendToFile(root, path, file, rows);
+    }
+
+    /// <summary>Adds rows to an entry stored as one file. By default the file is rewritten whole; formats that can grow a file override this.</summary>
+    protected virtual void AppendToFile(string root, string path, string file, Table rows)
+    {
+        var table = Load(root, path).Concat(rows);
+        AtomicFile.Replace(file, stream => WriteFile(stream, table));
+    }
+
+    // One part file, synced, in a folder that is not visible yet.
+    private void WritePart(string file, Table table)
+    {
+        using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        WriteFile(stream, table);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Removes every table of this format under <paramref name="root"/>: files with sidecars beside them, part folders, temporary files.</summary>
     public void Clear(string root)
     {
+        if (WritesParts)
+        {
+            foreach (var folder in StorePaths.EnumerateDirectories(root).Where(d => d.EndsWith(Extension, StringComparison.Ordinal) || d.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)).ToList())
+            {
+                PartFolder.Delete(folder);
+            }
+        }
+
         foreach (var file in StorePaths.EnumerateFiles(root, "*" + Extension)
                      .Concat(StorePaths.EnumerateFiles(root, "*" + Extension + TextSidecar.Suffix))
-                     .Concat(StorePaths.EnumerateFiles(root, "*" + AtomicFile.TempSuffix)))
+                     .Concat(StorePaths.EnumerateFiles(root, "*" + AtomicFile.TempSuffix)).ToList())
         {
             File.Delete(file);
         }
@@ -158,6 +386,9 @@ internal abstract class TableCodec
 
     /// <summary>Reads the schema and row count of <paramref name="file"/>.</summary>
     protected abstract (Schema Schema, long Rows) InspectFile(string file);
+
+    /// <summary>Reads the schema of <paramref name="file"/>; by default through <see cref="InspectFile"/>.</summary>
+    protected virtual Schema ReadSchema(string file) => InspectFile(file).Schema;
 
     /// <summary>Reads every row of <paramref name="file"/>.</summary>
     protected abstract Table LoadFile(string file);

@@ -37,6 +37,7 @@ internal sealed class EntryLayout
     private readonly string? _archive;
     private readonly int _lastAddedBytes;
     private readonly int _insideBytes;
+    private bool _partFolder; // set once, by Parts
 
     private EntryLayout(string extension, string[] sidecars, string[] inside, string[] groupDocuments, string? archive, int lastAddedBytes, int insideBytes)
     {
@@ -56,6 +57,20 @@ internal sealed class EntryLayout
     public static EntryLayout File(string extension, params string[] sidecars) =>
         new(extension, sidecars, [], [], null,
             Bytes(extension) + sidecars.Select(Bytes).DefaultIfEmpty(0).Max() + TemporaryAffixBytes, 0);
+
+    /// <summary>
+    /// The bytes below a part folder the store keeps free: a slash and a temporary part name
+    /// (<c>.part-&lt;up to 20 digits&gt;&lt;ext&gt;.&lt;32 hex digits&gt;.tmp</c>), less the extension.
+    /// </summary>
+    public static readonly int PartInsideBytes = 1 + Storage.PartFolder.PartPrefix.Length + 20 + TemporaryAffixBytes;
+
+    /// <summary>
+    /// One folder <c>&lt;root&gt;/&lt;path&gt;&lt;extension&gt;</c> of part files per entry (Parquet, IPC),
+    /// replaced through a staging folder beside it; an entry stored as one file by another tool has
+    /// the same name, so the same limits hold for it.
+    /// </summary>
+    public static EntryLayout Parts(string extension) =>
+        new(extension, [], [], [], null, Bytes(extension) + TemporaryAffixBytes, PartInsideBytes + Bytes(extension)) { _partFolder = true };
 
     /// <summary>
     /// One folder <c>&lt;root&gt;/&lt;path&gt;</c> per entry holding <paramref name="metadata"/> and
@@ -134,6 +149,11 @@ internal sealed class EntryLayout
         {
             StorePaths.CheckNoLink(folder, name, path);
         }
+
+        if (_partFolder && Directory.Exists(folder))
+        {
+            _ = PartFolder.Parts(folder, _extension, path); // refuses a part that is a link
+        }
     }
 
     private void CheckLimits(string root, string path)
@@ -167,7 +187,7 @@ internal sealed class EntryLayout
         {
             throw new InvalidPathException(
                 $"Entry path '{path}' is {Bytes(path)} bytes in UTF-8; under the root '{root}' the longest path the store writes for it " +
-                $"({(_insideBytes > 0 ? $"its folder plus {_insideBytes} bytes for chunk keys and temporary files" : Describe())}) " +
+                $"({(_insideBytes > 0 ? $"its folder{_extension} plus {_insideBytes} bytes for {(_extension.Length > 0 ? "part" : "chunk")} names and temporary files" : Describe())}) " +
                 $"is {total} bytes, and the file system allows {MaxPathBytes}.",
                 path);
         }

@@ -16,6 +16,10 @@ internal static class ArrowColumns
         UInt8Type.Default, UInt16Type.Default, UInt32Type.Default, UInt64Type.Default, FloatType.Default, DoubleType.Default,
     }.ToDictionary(t => t.Name);
 
+    /// <summary>A column of <paramref name="length"/> fixed-width values of <paramref name="type"/> without nulls, from their bytes (copied as one block).</summary>
+    public static IArrowArray FromDense(IArrowType type, int length, ReadOnlySpan<byte> bytes) =>
+        ArrowArrayFactory.BuildArray(new ArrayData(type, length, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(bytes.ToArray())]));
+
     /// <summary>A fixed-width column of <paramref name="type"/> from values and a validity flag per row.</summary>
     public static IArrowArray FromValues<T>(IArrowType type, ReadOnlySpan<T> values, ReadOnlySpan<bool> valid) where T : struct
     {

@@ -46,6 +46,11 @@ public static class TableColumn
     /// <summary>A column of numbers without nulls (sbyte … ulong, float, double).</summary>
     public static IArrowArray Of<T>(ReadOnlySpan<T> values) where T : struct
     {
+        if (typeof(T) != typeof(bool) && typeof(T) != typeof(DateTime))
+        {
+            return ArrowColumns.FromDense(ArrowTypeOf<T>(), values.Length, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+        }
+
         var nullable = new T?[values.Length];
         for (var i = 0; i < values.Length; i++)
         {

@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Store.Core.Formats;
+using Store.Core.Tables.Filters;
 
 namespace Store.Core.Tables;
 
@@ -16,7 +17,7 @@ internal sealed class TableEntry
     private bool _loaded;
     private bool _exists;
     private Schema? _schema;
-    private long _persistedRows;
+    private long? _storedRows; // counted when first needed: opening a table reads one footer, not all
     private Table? _flushed;
     private List<RecordBatch> _pending = [];
     private long _pendingRows;
@@ -181,7 +182,7 @@ internal sealed class TableEntry
             }
 
             CheckColumns(view);
-            if (_codec is not { ReadsRanges: true } || _needsRewrite || _flushed is not null || _persistedRows == 0)
+            if (_codec is not { ReadsRanges: true } || _needsRewrite || _flushed is not null || StoredRows == 0)
             {
                 var current = Current();
                 if (view is null)
@@ -197,7 +198,7 @@ internal sealed class TableEntry
             var (start, count) = view?.Range(RowCount, Path) ?? (0, RowCount);
             var columns = view?.Columns ?? [.. _schema!.FieldsList.Select(f => f.Name)];
             var schema = Table.Empty(_schema!).Select(columns).Schema;
-            var fromFile = Math.Clamp(_persistedRows - start, 0, count);
+            var fromFile = Math.Clamp(StoredRows - start, 0, count);
             var batches = new List<RecordBatch>();
             if (fromFile > 0)
             {
@@ -207,10 +208,101 @@ internal sealed class TableEntry
 
             if (count > fromFile)
             {
-                batches.AddRange(Pending().Slice(Math.Max(0, start - _persistedRows), count - fromFile).Select(columns).Batches);
+                batches.AddRange(Pending().Slice(Math.Max(0, start - StoredRows), count - fromFile).Select(columns).Batches);
             }
 
             return Table.OfCheckedBatches(schema, batches);
+        }
+    }
+
+    /// <summary>
+    /// The rows for which <paramref name="evaluate"/> (the evaluation of <paramref name="filter"/>)
+    /// holds, or null when there is no table. Stored rows are scanned piece by piece (row groups,
+    /// parts): a piece whose statistics rule the filter out is skipped unread, the filter's columns
+    /// are decoded first and the others only for pieces with matches, and only matches are kept —
+    /// so memory grows with the result and one piece, not with the table.
+    /// </summary>
+    /// <exception cref="FilterException">An unknown column or a literal of the wrong type, found before any file is read.</exception>
+    /// <exception cref="CorruptDataException">A piece that had to be read cannot be; the message names its file.</exception>
+    public Table? Query(FilterExpression filter, Func<Table, bool[]> evaluate)
+    {
+        lock (Gate)
+        {
+            EnsureLoaded();
+            if (!_exists)
+            {
+                return null;
+            }
+
+            evaluate(Table.Empty(_schema!));
+            if (_codec is null || _needsRewrite || _flushed is not null)
+            {
+                var current = Current();
+                return current.Where(evaluate(current));
+            }
+
+            var tested = FilterColumns(filter).Distinct().OrderBy(name => _schema!.GetFieldIndex(name)).ToList();
+            var others = _schema!.FieldsList.Select(f => f.Name).Except(tested).ToList();
+            var batches = new List<RecordBatch>();
+            foreach (var chunk in _codec.Scan(_root, Path, _schema))
+            {
+                if (!FilterPruning.MayMatch(filter, chunk.Range))
+                {
+                    continue;
+                }
+
+                var values = chunk.Read(tested);
+                var mask = evaluate(values);
+                if (System.Array.IndexOf(mask, true) < 0)
+                {
+                    continue;
+                }
+
+                var rest = others.Count == 0 ? null : chunk.Read(others);
+                var columns = _schema.FieldsList.Select(f => (rest is not null && rest.Schema.GetFieldIndex(f.Name) >= 0 ? rest : values).Column(f.Name)).ToArray();
+                batches.AddRange(Table.OfCheckedBatches(_schema, [new RecordBatch(_schema, columns, checked((int)values.RowCount))]).Where(mask).Batches);
+            }
+
+            if (_pendingRows > 0)
+            {
+                var pending = Pending();
+                batches.AddRange(pending.Where(evaluate(pending)).Batches);
+            }
+
+            return Table.OfCheckedBatches(_schema, batches);
+        }
+    }
+
+    // The columns a filter reads; iterative, since a long chain of 'and's nests as deep as it is long.
+    private static List<string> FilterColumns(FilterExpression filter)
+    {
+        var columns = new List<string>();
+        var todo = new Stack<FilterExpression>([filter]);
+        while (todo.TryPop(out var next))
+        {
+            switch (next)
+            {
+                case FilterExpression.Comparison c: columns.Add(c.Column); break;
+                case FilterExpression.In i: columns.Add(i.Column); break;
+                case FilterExpression.And a: todo.Push(a.Right); todo.Push(a.Left); break;
+                case FilterExpression.Or o: todo.Push(o.Right); todo.Push(o.Left); break;
+                case FilterExpression.Not n: todo.Push(n.Inner); break;
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>
+    /// Rewrites the stored table as one part (<see cref="TableCodec.Compact"/>), after flushing what
+    /// the files lack. Returns whether anything was rewritten.
+    /// </summary>
+    public bool Compact()
+    {
+        lock (Gate)
+        {
+            Flush();
+            return _exists && _codec is not null && _codec.Compact(_root, Path);
         }
     }
 
@@ -224,7 +316,7 @@ internal sealed class TableEntry
                 return;
             }
 
-            if (_needsRewrite || _persistedRows == 0)
+            if (_needsRewrite || _storedRows == 0)
             {
                 _codec.Write(_root, Path, Current());
             }
@@ -233,7 +325,7 @@ internal sealed class TableEntry
                 _codec.AppendRows(_root, Path, Pending());
             }
 
-            _persistedRows = RowCount;
+            _storedRows = _needsRewrite ? _pendingRows : _storedRows + _pendingRows;
             _pending = [];
             _pendingRows = 0;
             _flushed = null;
@@ -259,7 +351,7 @@ internal sealed class TableEntry
         lock (Gate)
         {
             _schema = null;
-            _persistedRows = 0;
+            _storedRows = 0;
             _flushed = null;
             _pending = [];
             _pendingRows = 0;
@@ -277,7 +369,9 @@ internal sealed class TableEntry
         }
     }
 
-    private long RowCount => (_needsRewrite ? 0 : _persistedRows) + _pendingRows;
+    private long RowCount => (_needsRewrite ? 0 : StoredRows) + _pendingRows;
+
+    private long StoredRows => _storedRows ??= _codec?.CountRows(_root, Path) ?? 0;
 
     /// <summary>The rows not in the file yet (a snapshot: later appends do not change it).</summary>
     private Table Pending() => Table.OfCheckedBatches(_schema!, _pending.ToArray());
@@ -289,7 +383,7 @@ internal sealed class TableEntry
             return Pending();
         }
 
-        var flushed = _flushed ??= _persistedRows > 0 ? Table.OfCheckedBatches(_schema!, Conform(_codec!.Load(_root, Path))) : Table.Empty(_schema!);
+        var flushed = _flushed ??= StoredRows > 0 ? Table.OfCheckedBatches(_schema!, Conform(_codec!.Load(_root, Path))) : Table.Empty(_schema!);
         return _pendingRows == 0 ? flushed : flushed.Concat(Pending());
     }
 
@@ -300,10 +394,10 @@ internal sealed class TableEntry
             return;
         }
 
-        if (_codec?.Inspect(_root, Path) is { } stored)
+        if (_codec?.InspectSchema(_root, Path) is { } stored)
         {
-            _schema = Table.Empty(stored.Schema).Schema;
-            _persistedRows = stored.Rows;
+            _schema = stored;
+            _storedRows = null;
         }
         else
         {
@@ -332,7 +426,7 @@ internal sealed class TableEntry
         _pending = [.. data.Batches];
         _pendingRows = data.RowCount;
         _flushed = null;
-        _persistedRows = 0;
+        _storedRows = 0;
         _needsRewrite = true;
         _exists = true;
         _loaded = true;

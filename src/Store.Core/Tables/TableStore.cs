@@ -171,15 +171,15 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch; the message quotes the filter and the position.</exception>
     public Table? Query(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null)
     {
-        var table = Existing(path)?.ReadAll();
-        if (table is null)
+        var entry = Existing(path);
+        if (entry?.Schema is not { } schema)
         {
             return null;
         }
 
-        CheckKey(path, table.Schema, "ens_id", "ensId", ensId is null ? null : $"'{ensId}'", numeric: false);
-        CheckKey(path, table.Schema, "run_id", "runId", runId is null ? null : $"'{runId}'", numeric: false);
-        CheckKey(path, table.Schema, "micro_id", "microId", microId?.ToString(System.Globalization.CultureInfo.InvariantCulture), numeric: true);
+        CheckKey(path, schema, "ens_id", "ensId", ensId is null ? null : $"'{ensId}'", numeric: false);
+        CheckKey(path, schema, "run_id", "runId", runId is null ? null : $"'{runId}'", numeric: false);
+        CheckKey(path, schema, "micro_id", "microId", microId?.ToString(System.Globalization.CultureInfo.InvariantCulture), numeric: true);
         var conditions = new List<FilterExpression>();
         if (ensId is not null)
         {
@@ -203,10 +203,29 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
 
         if (conditions.Count == 0)
         {
-            return table;
+            return entry.ReadAll();
         }
 
-        return table.Where(FilterEvaluator.Evaluate(conditions.Aggregate((a, b) => new FilterExpression.And(a, b)), table, path, filter));
+        var condition = conditions.Aggregate((a, b) => new FilterExpression.And(a, b));
+        return entry.Query(condition, rows => FilterEvaluator.Evaluate(condition, rows, path, filter));
+    }
+
+    /// <summary>
+    /// Rewrites a Parquet or Arrow IPC table as one part file, after flushing it: a table of many
+    /// small parts (one per flush) reads faster afterwards, and a single file another tool wrote
+    /// becomes a folder, so later flushes add parts instead of rewriting it. Readers see the old
+    /// table or the new one (the folder is swapped whole); a reader in another process that listed
+    /// the old parts before the swap must list them again. The table is read into memory to be
+    /// rewritten. A no-op for CSV, JSON lines, memory-only stores and tables already in one part.
+    /// </summary>
+    /// <returns>Whether the table was rewritten.</returns>
+    /// <exception cref="EntryNotFoundException">No such table.</exception>
+    /// <exception cref="StoreModeException">The store is read-only.</exception>
+    public bool Compact(string path)
+    {
+        EnsureWritable("compact", path);
+        var entry = Existing(path) ?? throw new EntryNotFoundException($"Cannot compact '{path}': no such table in {Path}.", path);
+        return entry.Compact();
     }
 
     // A key argument needs its column, of a type it can equal: a string column for ensId and runId, a numeric one for microId.

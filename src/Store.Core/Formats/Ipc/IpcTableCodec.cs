@@ -1,15 +1,17 @@
 using Apache.Arrow;
 using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
+using Store.Core.Storage;
 using Store.Core.Tables;
 using Table = Store.Core.Tables.Table;
 
 namespace Store.Core.Formats.Ipc;
 
 /// <summary>
-/// One Arrow IPC file (<c>.arrow</c>, the random-access "file" format with a footer) per table.
-/// The footer must be rewritten to add batches, so every flush is an atomic whole-file replace.
-/// Files other tools wrote are read with LZ4_FRAME or ZSTD compressed buffers too (the store
+/// Arrow IPC tables: a folder of part files (<c>.arrow</c>, the random-access "file" format with a
+/// footer), one per flush (see <see cref="PartFolder"/>), since a footer must be rewritten to add
+/// batches to a file. A single <c>.arrow</c> file another tool wrote is read too, and rewritten
+/// whole when appended to, until compacted into a folder. Files other tools wrote are read with LZ4_FRAME or ZSTD compressed buffers too (the store
 /// writes uncompressed ones), in the IPC stream format too, and their columns are mapped to store
 /// types by <see cref="IpcColumns"/>.
 /// </summary>
@@ -23,6 +25,17 @@ internal sealed class IpcTableCodec : TableCodec
 
     /// <inheritdoc />
     public override string Extension => ".arrow";
+
+    /// <inheritdoc />
+    protected override bool WritesParts => true;
+
+    /// <inheritdoc />
+    protected override Schema ReadSchema(string file)
+    {
+        using var stream = File.OpenRead(file);
+        using var reader = IsFileFormat(stream) ? new ArrowFileReader(stream, Codecs) : new ArrowStreamReader(stream, Codecs);
+        return IpcColumns.ToStoreTable(reader.Schema, [], file).Schema;
+    }
 
     /// <inheritdoc />
     protected override (Schema Schema, long Rows) InspectFile(string file)

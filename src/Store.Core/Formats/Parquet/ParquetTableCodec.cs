@@ -14,10 +14,12 @@ using ArrowTable = Store.Core.Tables.Table;
 namespace Store.Core.Formats.Parquet;
 
 /// <summary>
-/// One Parquet file per table (Parquet.Net). A flush after appends adds the new rows as one more
-/// row group: Parquet.Net rewrites the footer in place, so the file is first copied beside itself,
-/// the row group is appended to the copy, and the copy is renamed over the original — a crash
-/// leaves the old or the new file, and the earlier row groups are copied as bytes, never re-encoded.
+/// Parquet tables (Parquet.Net): a folder of part files, one per flush, each one row group (see
+/// <see cref="PartFolder"/>); a single Parquet file another tool wrote is read too. Appending to
+/// such a file adds the new rows as one more row group: Parquet.Net rewrites the footer in place,
+/// so the file is first copied beside itself, the row group is appended to the copy, and the copy is
+/// renamed over the original — a crash leaves the old or the new file, and the earlier row groups
+/// are copied as bytes, never re-encoded. Scans skip row groups by their min/max statistics.
 /// </summary>
 internal sealed class ParquetTableCodec : TableCodec
 {
@@ -28,9 +30,11 @@ internal sealed class ParquetTableCodec : TableCodec
     public override bool ReadsRanges => true;
 
     /// <inheritdoc />
-    public override void AppendRows(string root, string path, ArrowTable rows)
+    protected override bool WritesParts => true;
+
+    /// <inheritdoc />
+    protected override void AppendToFile(string root, string path, string file, ArrowTable rows)
     {
-        var file = FileFor(root, path);
         var stored = Guard(file, () => ParquetReader.ReadSchemaAsync(file).GetAwaiter().GetResult());
         var optional = stored.GetDataFields().Select(f => f.IsNullable).ToArray();
         var schema = optional.Length == rows.Schema.FieldsList.Count ? ToParquet(rows.Schema, c => optional[c]) : null;
@@ -38,7 +42,7 @@ internal sealed class ParquetTableCodec : TableCodec
         if (schema is null || !stored.Equals(schema) || !nullsFit || !ParquetTimestamps.CanAppendAsync(file, rows.Schema, stored).GetAwaiter().GetResult())
         {
             // Another tool's physical schema (timestamps: another unit or encoding), or nulls arriving in a required column: rewrite the file whole.
-            base.AppendRows(root, path, rows);
+            base.AppendToFile(root, path, file, rows);
             return;
         }
 
@@ -57,7 +61,62 @@ internal sealed class ParquetTableCodec : TableCodec
     protected override (ArrowSchema Schema, long Rows) InspectFile(string file) => InspectAsync(file).GetAwaiter().GetResult();
 
     /// <inheritdoc />
+    protected override ArrowSchema ReadSchema(string file) => InspectFile(file).Schema;
+
+    /// <inheritdoc />
     protected override ArrowTable LoadFile(string file) => LoadAsync(file, 0, long.MaxValue, null).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    /// <remarks>One piece per row group, with the min/max statistics the file records.</remarks>
+    protected override IEnumerable<TableChunk> ScanFile(string file, ArrowSchema columns)
+    {
+        using var stream = Guard(file, () => File.OpenRead(file));
+        var reader = Guard(file, () => ParquetReader.CreateAsync(stream).GetAwaiter().GetResult());
+        try
+        {
+            var stored = Guard(file, () => ToArrow(reader.Schema, reader.CustomMetadata, file));
+            CheckColumns(columns, stored, file);
+            var fields = reader.Schema.GetDataFields();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = Guard(file, () => reader.OpenRowGroupReader(g));
+                yield return new RowGroupChunk(stream, file, g, group, fields, stored);
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>One row group: statistics from the footer; columns decoded when read.</summary>
+    private sealed class RowGroupChunk(FileStream stream, string file, int index, ParquetRowGroupReader group, DataField[] fields, ArrowSchema schema) : TableChunk
+    {
+        public override ColumnRange? Range(string column)
+        {
+            var c = schema.GetFieldIndex(column);
+            try
+            {
+                return c < 0 || group.GetStatistics(fields[c]) is not { } stats
+                    ? null
+                    : new ColumnRange(Bound(stats.MinValue), Bound(stats.MaxValue), stats.NullCount, group.RowCount);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return null; // statistics it cannot decode: the row group is read
+            }
+        }
+
+        public override ArrowTable Read(IReadOnlyList<string> columns)
+        {
+            var picked = columns.Select(name => schema.GetFieldIndex(name)).ToArray();
+            var subset = new ArrowSchema(picked.Select(schema.GetFieldByIndex), null);
+            return Guard(file, () => ArrowTable.FromBatches(subset, [ReadGroupAsync(stream, file, index, group, fields, picked, subset).GetAwaiter().GetResult()]));
+        }
+
+        // String bounds only when ASCII: older writers ordered non-ASCII bytes as signed.
+        private static object? Bound(object? value) => value is string text && !Ascii.IsValid(text) ? null : value;
+    }
 
     /// <inheritdoc />
     /// <remarks>Only the row groups that hold the rows are opened, and in them only the named columns are decoded.</remarks>
@@ -99,16 +158,7 @@ internal sealed class ParquetTableCodec : TableCodec
             var (from, to) = (Math.Max(start, groupStart), Math.Min(stop, groupStart + rows));
             if (to > from)
             {
-                var arrays = new IArrowArray[picked.Length];
-                for (var c = 0; c < picked.Length; c++)
-                {
-                    var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
-                    arrays[c] = group.GetMetadata(field) is var chunk && ParquetWorkarounds.Bypasses(chunk, field)
-                        ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
-                        : await ReadColumnAsync(group, field, type, rows, file);
-                }
-
-                var batch = new RecordBatch(schema, arrays, rows);
+                var batch = await ReadGroupAsync(stream, file, g, group, fields, picked, schema);
                 batches.Add(to - from == rows ? batch : batch.Slice((int)(from - groupStart), (int)(to - from)));
             }
 
@@ -116,6 +166,22 @@ internal sealed class ParquetTableCodec : TableCodec
         }
 
         return ArrowTable.FromBatches(schema, batches);
+    }
+
+    // The picked columns of row group g, as one batch of schema.
+    private static async Task<RecordBatch> ReadGroupAsync(FileStream stream, string file, int g, ParquetRowGroupReader group, DataField[] fields, int[] picked, ArrowSchema schema)
+    {
+        var rows = checked((int)group.RowCount);
+        var arrays = new IArrowArray[picked.Length];
+        for (var c = 0; c < picked.Length; c++)
+        {
+            var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
+            arrays[c] = group.GetMetadata(field) is var chunk && ParquetWorkarounds.Bypasses(chunk, field)
+                ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
+                : await ReadColumnAsync(group, field, type, rows, file);
+        }
+
+        return new RecordBatch(schema, arrays, rows);
     }
 
     private static async Task WriteRowGroupsAsync(Stream stream, ParquetSchema schema, ArrowTable table, bool append)
@@ -308,16 +374,36 @@ internal sealed class ParquetTableCodec : TableCodec
                 return TableColumn.Of(strings);
             case TimestampType: return TableColumn.Of<DateTime>(await ReadAsync<DateTime>(group, field, rows));
             case BooleanType: return TableColumn.Of<bool>(await ReadAsync<bool>(group, field, rows));
-            case Int8Type: return TableColumn.Of<sbyte>(await ReadAsync<sbyte>(group, field, rows));
-            case Int16Type: return TableColumn.Of<short>(await ReadAsync<short>(group, field, rows));
-            case Int32Type: return TableColumn.Of<int>(await ReadAsync<int>(group, field, rows));
-            case Int64Type: return TableColumn.Of<long>(await ReadAsync<long>(group, field, rows));
-            case UInt8Type: return TableColumn.Of<byte>(await ReadAsync<byte>(group, field, rows));
-            case UInt16Type: return TableColumn.Of<ushort>(await ReadAsync<ushort>(group, field, rows));
-            case UInt32Type: return TableColumn.Of<uint>(await ReadAsync<uint>(group, field, rows));
-            case UInt64Type: return TableColumn.Of<ulong>(await ReadAsync<ulong>(group, field, rows));
-            case FloatType: return TableColumn.Of<float>(await ReadAsync<float>(group, field, rows));
-            default: return TableColumn.Of<double>(await ReadAsync<double>(group, field, rows));
+            case Int8Type: return await ReadNumbersAsync<sbyte>(group, field, rows);
+            case Int16Type: return await ReadNumbersAsync<short>(group, field, rows);
+            case Int32Type: return await ReadNumbersAsync<int>(group, field, rows);
+            case Int64Type: return await ReadNumbersAsync<long>(group, field, rows);
+            case UInt8Type: return await ReadNumbersAsync<byte>(group, field, rows);
+            case UInt16Type: return await ReadNumbersAsync<ushort>(group, field, rows);
+            case UInt32Type: return await ReadNumbersAsync<uint>(group, field, rows);
+            case UInt64Type: return await ReadNumbersAsync<ulong>(group, field, rows);
+            case FloatType: return await ReadNumbersAsync<float>(group, field, rows);
+            default: return await ReadNumbersAsync<double>(group, field, rows);
+        }
+    }
+
+    // A required column is decoded into a pooled array and copied into the Arrow buffer as one block.
+    private static async Task<IArrowArray> ReadNumbersAsync<T>(ParquetRowGroupReader group, DataField field, int rows) where T : struct
+    {
+        if (field.IsNullable)
+        {
+            return TableColumn.Of<T>(await ReadAsync<T>(group, field, rows));
+        }
+
+        var plain = ArrayPool<T>.Shared.Rent(rows);
+        try
+        {
+            await group.ReadAsync<T>(field, plain.AsMemory(0, rows));
+            return TableColumn.Of<T>(plain.AsSpan(0, rows));
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(plain);
         }
     }
 

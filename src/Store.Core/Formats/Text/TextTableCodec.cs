@@ -77,9 +77,8 @@ internal abstract class TextTableCodec : TableCodec
     }
 
     /// <inheritdoc />
-    public override void AppendRows(string root, string path, Table rows)
+    protected override void AppendToFile(string root, string path, string file, Table rows)
     {
-        var file = FileFor(root, path);
         var record = TextSidecar.Read(file);
         if (PendingOf(file, record) is { } pending)
         {
