@@ -8,6 +8,17 @@ public static class Readers
 {
     private static readonly string Script = Path.Combine(RepositoryRoot(), "tests", "interop", "read.mjs");
     private static readonly string ZarrScript = Path.Combine(RepositoryRoot(), "tests", "interop", "zarr.mjs");
+    private static readonly string TablesScript = Path.Combine(RepositoryRoot(), "tests", "Store.Interop.Tests", "Scripts", "tables.mjs");
+
+    /// <summary>The script that opens table folders as other tools do (Scripts/tables.mjs), for <see cref="DuckDbPoll"/>.</summary>
+    public static string TablesScriptPath => TablesScript;
+
+    /// <summary>
+    /// Whether polars is installed beside the other npm readers (nodejs-polars in tests/interop/node_modules):
+    /// pyarrow and python polars cannot be installed here (no Debian package, no PyPI), so polars comes from npm or not at all.
+    /// </summary>
+    public static bool PolarsInstalled { get; } =
+        Directory.Exists(Path.Combine(RepositoryRoot(), "tests", "interop", "node_modules", "nodejs-polars"));
 
     /// <summary>A table file as DuckDB reads it.</summary>
     public static ReadResult DuckDb(string file, string format) => Parse(Node(Script, "duckdb", file, format));
@@ -38,6 +49,20 @@ public static class Readers
             values = c.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         })));
 
+    /// <summary>
+    /// An Arrow IPC table folder as pyarrow.dataset discovers it (every file whose name starts with neither
+    /// "." nor "_", in path order), each part read by apache-arrow; 64-bit integers and timestamps as the raw
+    /// integers stored (strings). Fails when the parts' columns differ, as pyarrow's dataset does.
+    /// </summary>
+    public static (IReadOnlyList<string> Files, ReadResult Result) ArrowDataset(string folder)
+    {
+        var json = Node(TablesScript, "arrow-dataset", folder);
+        var files = JsonDocument.Parse(json).RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        return (files, Parse(json));
+    }
+
+    /// <summary>polars' <c>scan_parquet</c> / <c>scan_ipc</c> (<paramref name="format"/>: parquet or ipc) over <paramref name="glob"/>; integers and timestamps (raw counts) as strings. Needs <see cref="PolarsInstalled"/>.</summary>
+    public static ReadResult Polars(string format, string glob) => Parse(Node(TablesScript, "polars", format, glob));
 
     /// <summary>The v3 arrays at <paramref name="paths"/> under the group <paramref name="root"/> as zarrita reads them: path → dtype, shape, chunks, sha256.</summary>
     public static JsonElement Zarrita(string root, IEnumerable<string> paths) =>

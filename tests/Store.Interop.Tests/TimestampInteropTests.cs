@@ -102,7 +102,7 @@ public class TimestampInteropTests : IDisposable
         var types = string.Join(", ", columns.Select(c => $"'{c}': 'TIMESTAMP_NS'"));
         var read = format switch
         {
-            DiskFormat.Parquet => $"read_parquet('{_temp.Sub("x.parquet")}')",
+            DiskFormat.Parquet => $"read_parquet('{_temp.Sub("x.parquet")}/*.parquet')",
             DiskFormat.Csv => $"read_csv('{_temp.Sub("x.csv")}', header = true, types = {{{types}}})",
             _ => $"read_json('{_temp.Sub("x.jsonl")}', format = 'newline_delimited', columns = {{'id': 'BIGINT', {types}}})",
         };
@@ -119,7 +119,7 @@ public class TimestampInteropTests : IDisposable
             AssertEpochNanoseconds(seen, table, columns, microsecondsOnly: zonedNanos);
 
             // Parquet's own types: ms for seconds (it has no second unit), adjusted to UTC exactly when zoned.
-            var stored = ParquetTypes(_temp.Sub("x.parquet"));
+            var stored = ParquetTypes(Path.Combine(_temp.Sub("x.parquet"), "part-000000.parquet")); // one flush, one part
             foreach (var column in columns)
             {
                 var type = (TimestampType)table.Schema.GetFieldByName(column).DataType;
