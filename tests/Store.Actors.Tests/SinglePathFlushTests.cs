@@ -50,8 +50,8 @@ public class SinglePathFlushTests : IDisposable
 
         Assert.Equal(["energies"], (await store.FlushAsync("energies")).Outcomes.Select(o => o.Path));
 
-        Assert.True(File.Exists(_temp.Sub("energies.parquet")));
-        Assert.False(File.Exists(_temp.Sub("other.parquet")));
+        Assert.True(File.Exists(_temp.Sub("energies.parquet/part-000000.parquet")));
+        Assert.False(Path.Exists(_temp.Sub("other.parquet")));
     }
 
     [Fact]

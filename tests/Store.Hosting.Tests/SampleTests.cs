@@ -17,7 +17,7 @@ public class SampleTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("Host stopping: flushing the store", run.Output);
 
-        var readings = Readers.DuckDb(Path.Combine(_temp.Path, "tables", "readings.parquet"), "parquet");
+        var readings = TableFiles.Read(Path.Combine(_temp.Path, "tables", "readings.parquet"), "parquet");
         Assert.Equal(["sensor", "sequence", "row", "mean"], readings.Columns.Select(c => c.Name));
         var sensors = readings.Rows.GroupBy(r => r[0].GetString()!).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(["anemometer", "barometer", "thermometer"], sensors.Keys.Order());
@@ -52,7 +52,7 @@ public class SampleTests : IDisposable
         var counted = System.Text.RegularExpressions.Regex.Matches(output, @"(\w+): stopped after (\d+) readings")
             .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value));
         Assert.Equal(3, counted.Count);
-        var readings = Readers.DuckDb(Path.Combine(_temp.Path, "tables", "readings.parquet"), "parquet");
+        var readings = TableFiles.Read(Path.Combine(_temp.Path, "tables", "readings.parquet"), "parquet");
         Assert.Equal(counted.OrderBy(c => c.Key), readings.Rows.GroupBy(r => r[0].GetString()!).Select(g => KeyValuePair.Create(g.Key, (long)g.Count())).OrderBy(c => c.Key));
         var arrays = Readers.Zarrita(Path.Combine(_temp.Path, "arrays"), counted.Keys.Select(s => $"sensors/{s}"));
         Assert.All(counted, c => Assert.Equal(c.Value, arrays.GetProperty($"sensors/{c.Key}").GetProperty("shape")[0].GetInt64()));
@@ -66,7 +66,7 @@ public class SampleTests : IDisposable
         Assert.Contains("0 duplicates, 0 missing", run.Output);
         Assert.DoesNotContain(" 0 retried sends", run.Output);
 
-        var events = Readers.DuckDb(Path.Combine(_temp.Path, "tables", "events.parquet"), "parquet");
+        var events = TableFiles.Read(Path.Combine(_temp.Path, "tables", "events.parquet"), "parquet");
         Assert.Equal(180, events.Rows.Count);
         Assert.Equal(180, events.Rows.Select(r => (r[0].GetString(), r[1].ToString())).Distinct().Count());
     }

@@ -124,7 +124,7 @@ public class SimulationTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Output);
         var seen = Readers.Zarrita(Path.Combine(output, "arrays"), [.. Enumerable.Range(0, 4).Select(r => $"ens0/run{r}/coordinates")]);
         Assert.All(Enumerable.Range(0, 4), r => Assert.Equal([3L, 256, 3], seen.GetProperty($"ens0/run{r}/coordinates").GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())));
-        Assert.Equal(12, Readers.DuckDb(Path.Combine(output, "tables", "energies.parquet"), "parquet").Rows.Count);
+        Assert.Equal(12, TableFiles.Read(Path.Combine(output, "tables", "energies.parquet"), "parquet").Rows.Count);
 
         var refused = Simulation(["--out", output, "--runs", "0", "--array-format", "hdf5"]);
         Assert.NotEqual(0, refused.ExitCode);
@@ -191,7 +191,7 @@ public class SimulationTests : IDisposable
         var resumed = Simulation(["--out", output, "--runs", "1", "--frames", "6", "--atoms", "8", "--resume"]);
         Assert.True(resumed.ExitCode == 0, resumed.Output);
         Assert.Equal(6, Readers.DuckDb(Path.Combine(output, "tables", "energies.csv"), "csv").Rows.Count);
-        Assert.False(File.Exists(Path.Combine(output, "tables", "energies.parquet")));
+        Assert.False(Path.Exists(Path.Combine(output, "tables", "energies.parquet")));
         Assert.Equal("[6, 8, 3]", Numpy.Run("print(list(np.load(sys.argv[1]).shape))", Path.Combine(output, "arrays", "ens0", "run0", "coordinates.npy")).Trim());
     }
 
@@ -289,7 +289,7 @@ public class SimulationTests : IDisposable
     {
         var format = layout.Split('-')[1];
         var file = Path.Combine(output, "tables", "energies." + (format == "json" ? "jsonl" : format == "ipc" ? "arrow" : format));
-        var read = format == "ipc" ? Readers.Arrow(file) : Readers.DuckDb(file, format);
+        var read = TableFiles.Read(file, format);
         Assert.Equal(["ens_id", "run_id", "micro_id", "potential", "kinetic", "total"], read.Columns.Select(c => c.Name));
         var rows = read.Rows.Select(r =>
         {

@@ -130,11 +130,15 @@ internal static class CrashVerifier
                 }
 
             default:
-                var result = format == "ipc" ? Readers.Arrow(file) : Readers.DuckDb(file, format);
-                var names = result.Columns.Select(c => c.Name).ToList();
-                Assert.True(names.SequenceEqual(["run", "producer", "sequence", "part"]), $"{context}: the reader sees columns ({string.Join(", ", names)})");
-                return [.. result.Rows.Select(r => (Text(r[1]), long.Parse(Text(r[2])), long.Parse(Text(r[3]))))];
+                return ReferenceRows(TableFiles.Read(file, format), context);
         }
+    }
+
+    private static List<(string, long, long)> ReferenceRows(ReadResult result, string context)
+    {
+        var names = result.Columns.Select(c => c.Name).ToList();
+        Assert.True(names.SequenceEqual(["run", "producer", "sequence", "part"]), $"{context}: the reader sees columns ({string.Join(", ", names)})");
+        return [.. result.Rows.Select(r => (Text(r[1]), long.Parse(Text(r[2])), long.Parse(Text(r[3]))))];
     }
 
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();

@@ -1,0 +1,180 @@
+using Store.Core.Formats;
+using Store.Core.Tables;
+using Store.Core.Tables.Filters;
+using Table = Store.Core.Tables.Table;
+
+namespace Store.Core.Tests;
+
+/// <summary>
+/// Queries scan stored tables piece by piece: Parquet row groups whose statistics rule the filter
+/// out are never read (proved by garbling one: a query that skips it succeeds, one that needs it
+/// fails naming its file), results equal a full read filtered by hand, and a part with other
+/// columns is refused by name.
+/// </summary>
+public class QueryScanTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    // 100 energy rows of one run: micro_id start … start + 99.
+    private static Table Energies(string run, long start, int count = 100) => Table.FromColumns(
+        ("ens_id", TableColumn.Of([.. Enumerable.Repeat("ens0", count)])),
+        ("run_id", TableColumn.Of([.. Enumerable.Repeat(run, count)])),
+        ("micro_id", TableColumn.Of<long>([.. Enumerable.Range(0, count).Select(i => start + i)])),
+        ("potential", TableColumn.Of<double>([.. Enumerable.Range(0, count).Select(i => ((start + i) * 37 % 101) / 100.0)])));
+
+    // Three parts (run0: micro 0-99, run1: 100-199, run2: 200-299); the middle one's data garbled, its footer intact.
+    private string ThreePartsWithTheMiddleGarbled()
+    {
+        using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
+        {
+            for (var part = 0; part < 3; part++)
+            {
+                store.Append("energies", Energies($"run{part}", part * 100));
+                store.Flush();
+            }
+        }
+
+        var middle = _temp.Sub("energies.parquet/part-000001.parquet");
+        using (var stream = File.OpenWrite(middle))
+        {
+            stream.Position = 4; // past the "PAR1" magic: the first column chunk
+            stream.Write(Enumerable.Repeat((byte)0xEE, 64).ToArray());
+        }
+
+        return middle;
+    }
+
+    [Theory]
+    [InlineData(null, 50L, null, 1)]
+    [InlineData(null, null, "micro_id >= 250", 50)]
+    [InlineData(null, null, "micro_id < 100 and potential > 0.5", 49)]
+    [InlineData("run2", null, null, 100)]
+    [InlineData("run0", null, "potential >= 0.9 or micro_id == 99", 12)]
+    [InlineData(null, null, "run_id in ('run0', 'run2') and micro_id != 0", 199)]
+    [InlineData(null, null, "micro_id > 1000", 0)]
+    public void Query_RowGroupsTheStatisticsRuleOut_AreNeverRead(string? runId, long? microId, string? filter, int expected)
+    {
+        ThreePartsWithTheMiddleGarbled();
+        using var store = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+
+        var rows = store.Query("energies", runId: runId, microId: microId, filter: filter)!;
+
+        Assert.Equal(expected, rows.RowCount);
+        Assert.All(rows.Values<long>("micro_id"), m => Assert.True(m is < 100 or >= 200));
+    }
+
+    [Theory]
+    [InlineData("run1", null)]
+    [InlineData(null, "micro_id == 150")]
+    [InlineData(null, "not (micro_id < 100)")]
+    [InlineData(null, "potential > 0.5")]
+    public void Query_ThatNeedsTheGarbledRowGroup_FailsNamingItsFile_AndOtherQueriesStillServe(string? runId, string? filter)
+    {
+        var middle = ThreePartsWithTheMiddleGarbled();
+        using var store = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+
+        var error = Assert.Throws<CorruptDataException>(() => store.Query("energies", runId: runId, filter: filter));
+
+        Assert.Contains(middle, error.Message);
+        Assert.Equal(100, store.Query("energies", runId: "run2")!.RowCount);
+    }
+
+    public static TheoryData<DiskFormat> PartFormats => new() { DiskFormat.Parquet, DiskFormat.Ipc };
+
+    [Theory]
+    [MemberData(nameof(PartFormats))]
+    public void Query_OverPartsAndUnflushedRows_EqualsAFullReadFilteredByHand(DiskFormat format)
+    {
+        string[] filters =
+        [
+            "micro_id >= 150 and micro_id < 420", "potential > 0.7 or run_id == 'run3'", "not (run_id == 'run1')",
+            "micro_id in (5, 105, 305, 405)", "s == null", "s != null and potential <= 0.2", "micro_id != 200",
+        ];
+        using var store = new TableStore(_temp.Path, "w", format);
+        for (var part = 0; part < 5; part++)
+        {
+            var rows = Energies($"run{part}", part * 100);
+            var text = Enumerable.Range(0, 100).Select(i => i % 3 == 0 ? null : $"t{i}").ToArray();
+            store.Append("energies", Table.FromColumns([.. rows.Schema.FieldsList.Select(f => (f.Name, rows.Column(f.Name))), ("s", TableColumn.Of(text))]));
+            if (part < 4)
+            {
+                store.Flush(); // the last part stays in memory
+            }
+        }
+
+        var all = store.Read("energies")!;
+        foreach (var filter in filters)
+        {
+            var expected = all.Where(FilterEvaluator.Evaluate(FilterParser.Parse(filter), all, "energies"));
+            var actual = store.Query("energies", filter: filter)!;
+            Assert.Equal(expected.Values<long>("micro_id"), actual.Values<long>("micro_id"));
+            Assert.Equal(expected.Strings("s"), actual.Strings("s"));
+            Assert.Equal(expected.Values<double>("potential"), actual.Values<double>("potential"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PartFormats))]
+    public void Query_PartWithOtherColumnsDroppedIntoTheFolder_IsRefusedNamingIt_AndOtherTablesServe(DiskFormat format)
+    {
+        var extension = format == DiskFormat.Parquet ? ".parquet" : ".arrow";
+        using (var other = new TableStore(_temp.Sub("elsewhere"), "w", format))
+        {
+            other.Append("t", Table.FromColumns(("x", TableColumn.Of<double>([1.0]))));
+        }
+
+        using (var store = new TableStore(_temp.Sub("root"), "w", format))
+        {
+            store.Append("energies", Energies("run0", 0));
+            store.Append("good", Energies("run0", 0));
+        }
+
+        var foreign = _temp.Sub("root/energies" + extension + "/part-000007" + extension);
+        File.Copy(_temp.Sub("elsewhere/t" + extension + "/part-000000" + extension), foreign);
+
+        using var reopened = new TableStore(_temp.Sub("root"), "r", format);
+        var error = Assert.Throws<CorruptDataException>(() => reopened.Query("energies", runId: "run0"));
+        Assert.Contains(foreign, error.Message);
+        Assert.Contains("(x: ", error.Message); // what it holds
+        Assert.Contains("micro_id", error.Message); // and what the table holds
+        Assert.Contains(foreign, Assert.Throws<CorruptDataException>(() => reopened.Read("energies")).Message);
+        Assert.Equal(100, reopened.Query("good", runId: "run0")!.RowCount);
+    }
+
+    [Fact]
+    public void MayMatch_FollowsTheEvaluatorsRules_AndNeverPrunesWhatItCannotDecide()
+    {
+        static ColumnRange Longs(long min, long max, long nulls = 0) => new(min, max, nulls, 10);
+        static bool May(string filter, ColumnRange? range) => FilterPruning.MayMatch(FilterParser.Parse(filter), _ => range);
+
+        Assert.True(May("x == 5", Longs(5, 9)));
+        Assert.False(May("x == 4", Longs(5, 9)));
+        Assert.False(May("x > 9", Longs(5, 9)));
+        Assert.True(May("x >= 9", Longs(5, 9)));
+        Assert.False(May("x < 5", Longs(5, 9)));
+        Assert.True(May("x <= 5", Longs(5, 9)));
+        Assert.False(May("x != 5", Longs(5, 5)));
+        Assert.True(May("x != 5", Longs(5, 6)));
+        Assert.True(May("x in (1, 7)", Longs(5, 9)));
+        Assert.False(May("x in (1, 17)", Longs(5, 9)));
+        Assert.False(May("x > 9 and x < 100", Longs(5, 9)));
+        Assert.True(May("x > 9 or x < 6", Longs(5, 9)));
+        Assert.True(May("not (x == 4)", Longs(5, 9)));        // never pruned under not
+        Assert.True(May("x == 4", null));                      // no statistics
+        Assert.True(May("x == null", Longs(5, 9)));            // nulls are not in min/max
+        Assert.False(May("x == 5", new ColumnRange(null, null, 10, 10))); // all null: no comparison holds
+        Assert.True(May("x != 0.5", new ColumnRange(0.5, 0.5, 0, 10)));   // NaN is left out of float statistics
+        Assert.False(May("x == 0.5", new ColumnRange(0.6, 0.9, 0, 10)));
+        Assert.False(May("s == 'run3'", new ColumnRange("run0", "run2", 0, 10)));
+        Assert.True(May("s == 'run3'", new ColumnRange("run0", "run7", 0, 10)));
+        Assert.True(May("s == 'x'", new ColumnRange(null, "run7", 0, 10)));  // a bound missing
+        Assert.True(May("x == 9007199254740993", Longs(0, 9)));               // beyond exact doubles
+        Assert.True(May("s > 5", new ColumnRange("a", "b", 0, 10)));           // mismatched types: the evaluator decides
+
+        // A chain longer than the stack could take by recursion.
+        var chain = string.Join(" and ", Enumerable.Range(0, 4000).Select(i => $"x != {i + 100}"));
+        Assert.True(May(chain, Longs(5, 9)));
+    }
+}
