@@ -39,6 +39,11 @@ internal abstract class EntryOps : IDisposable
     /// <summary>A table query, or null when there is no table.</summary>
     public abstract object? Query(StoreProtocol.Query query);
 
+    /// <summary>Rewrites the entry's stored rows as one part file; the answer is whether anything was rewritten.</summary>
+    /// <exception cref="StoreException">The store holds arrays, which have no parts.</exception>
+    public virtual object? Compact(string path) =>
+        throw new StoreException($"Cannot compact '{path}': only tables (Parquet, Arrow IPC) are stored in parts.", path);
+
     /// <summary>An array's dtype, or null when there is no entry.</summary>
     public abstract object? DTypeOf(string path);
 

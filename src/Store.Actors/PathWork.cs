@@ -83,6 +83,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
                         Get => ops.Get(Path),
                         Shape => ops.Shape(Path),
                         Query query => ops.Query(query),
+                        Compact => ops.Compact(Path),
                         DTypeOf => ops.DTypeOf(Path),
                         ReadColumn column => ops.ReadColumn(Path, column.Column),
                         IterViews iter => ops.IterViews(iter),

@@ -37,6 +37,9 @@ public static class StoreProtocol
     /// <summary>A table query by key columns and filter text. Replies <see cref="ReadResult"/> or <see cref="ReadFailed"/>.</summary>
     public sealed record Query(string Path, string? EnsId = null, string? RunId = null, long? MicroId = null, string? Filter = null) : PathCommand(Path);
 
+    /// <summary>Rewrites a table's stored rows as one part file (<c>TableStore.Compact</c>). Replies <see cref="ReadResult"/> (whether anything was rewritten) or <see cref="ReadFailed"/>.</summary>
+    public sealed record Compact(string Path) : PathCommand(Path);
+
     /// <summary>An array's dtype (a <c>DType</c>). Replies <see cref="ReadResult"/> (null value: no entry) or <see cref="ReadFailed"/>.</summary>
     public sealed record DTypeOf(string Path) : PathCommand(Path);
 

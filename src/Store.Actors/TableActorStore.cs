@@ -59,4 +59,14 @@ public sealed class TableActorStore : ActorStore
     /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch; the message quotes the filter and the position.</exception>
     public async Task<Table?> QueryAsync(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null, CancellationToken cancellationToken = default) =>
         (Table?)await ReadCoreAsync(new Query(path, ensId, runId, microId, filter), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Rewrites the table's flushed rows as one part file, in its actor (so between its other
+    /// commands); see <see cref="TableStore.Compact"/>. Rows not flushed yet stay buffered.
+    /// </summary>
+    /// <returns>Whether anything was rewritten.</returns>
+    /// <exception cref="EntryNotFoundException">No such table.</exception>
+    /// <exception cref="StoreModeException">The store is read-only.</exception>
+    public async Task<bool> CompactAsync(string path, CancellationToken cancellationToken = default) =>
+        (bool)(await ReadCoreAsync(new Compact(path), cancellationToken).ConfigureAwait(false))!;
 }

@@ -16,6 +16,8 @@ internal sealed class TableEntryOps(TableStore store) : EntryOps<Table, TableVie
     public override object? Query(StoreProtocol.Query query) =>
         store.Query(query.Path, query.EnsId, query.RunId, query.MicroId, query.Filter);
 
+    public override object? Compact(string path) => store.Compact(path);
+
     public override object? DTypeOf(string path) =>
         throw new StoreException($"Cannot give the dtype of '{path}': dtypes belong to arrays, and this store holds tables (each column has its own type).", path);
 

@@ -216,9 +216,12 @@ public class TableStoreTests : IDisposable
             }
 
             Assert.Equal(5, Directory.GetFiles(_temp.Sub("e" + extension)).Length);
-            store.Append("e", TestTables.AllTypes(15, 3)); // unflushed: Compact flushes first
+            store.Append("e", TestTables.AllTypes(15, 3)); // unflushed: stays buffered
             Assert.True(store.Compact("e"));
             Assert.Equal(["part-000000" + extension], Directory.GetFiles(_temp.Sub("e" + extension)).Select(Path.GetFileName));
+            AssertSameRows(TestTables.AllTypes(0, 18), store.Read("e")!);
+            store.Flush();
+            Assert.Equal(["part-000000" + extension, "part-000001" + extension], Directory.GetFiles(_temp.Sub("e" + extension)).Select(Path.GetFileName).Order());
             Assert.DoesNotContain(Directory.GetFileSystemEntries(_temp.Path, ".*", SearchOption.AllDirectories), e => !Path.GetFileName(e).StartsWith(".store", StringComparison.Ordinal)); // no staging folder left
             AssertSameRows(TestTables.AllTypes(0, 18), store.Read("e")!);
         }

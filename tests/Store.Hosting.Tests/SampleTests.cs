@@ -35,9 +35,26 @@ public class SampleTests : IDisposable
     public async Task HostedWorker_Sigterm_FlushesEveryReadingItsProducersCounted()
     {
         using var process = Samples.Start("HostedWorker", $"--Store:Root={_temp.Path}", "--Store:Mode=w", "--Store:FlushInterval=01:00:00");
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var started = new TaskCompletionSource();
+        var stdout = Task.Run(async () =>
+        {
+            var text = new System.Text.StringBuilder();
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                text.AppendLine(line);
+                if (line.Contains("Flushing the store every", StringComparison.Ordinal)) // its flush service started: the host runs
+                {
+                    started.TrySetResult();
+                }
+            }
+
+            return text.ToString();
+        });
         var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(2500);
+
+        // Signalled once the host runs (a busy machine may take seconds to start it), after the producers had time to append.
+        await Task.WhenAny(started.Task, stdout).WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(1500);
         Assert.False(process.HasExited, "the worker exited before it was signalled");
         using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()]))
         {

@@ -294,15 +294,16 @@ internal sealed class TableEntry
     }
 
     /// <summary>
-    /// Rewrites the stored table as one part (<see cref="TableCodec.Compact"/>), after flushing what
-    /// the files lack. Returns whether anything was rewritten.
+    /// Rewrites the stored rows as one part (<see cref="TableCodec.Compact"/>); rows not flushed yet
+    /// stay buffered for the next flush, and a table whose files are stale as a whole is left to it.
+    /// The table's rows do not change, so nothing is journaled. Returns whether anything was rewritten.
     /// </summary>
     public bool Compact()
     {
         lock (Gate)
         {
-            Flush();
-            return _exists && _codec is not null && _codec.Compact(_root, Path);
+            EnsureLoaded();
+            return _exists && !_needsRewrite && _codec is not null && _codec.Compact(_root, Path);
         }
     }
 

@@ -211,11 +211,12 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     }
 
     /// <summary>
-    /// Rewrites a Parquet or Arrow IPC table as one part file, after flushing it: a table of many
+    /// Rewrites the stored rows of a Parquet or Arrow IPC table as one part file: a table of many
     /// small parts (one per flush) reads faster afterwards, and a single file another tool wrote
-    /// becomes a folder, so later flushes add parts instead of rewriting it. Readers see the old
-    /// table or the new one (the folder is swapped whole); a reader in another process that listed
-    /// the old parts before the swap must list them again. The table is read into memory to be
+    /// becomes a folder, so later flushes add parts instead of rewriting it. Rows not flushed yet
+    /// stay buffered and become a part of their own at the next flush. Readers see the old table or
+    /// the new one (the folder is swapped whole); a reader in another process that listed the old
+    /// parts before the swap must list them again. The stored rows are read into memory to be
     /// rewritten. A no-op for CSV, JSON lines, memory-only stores and tables already in one part.
     /// </summary>
     /// <returns>Whether the table was rewritten.</returns>
