@@ -151,22 +151,35 @@ internal abstract class TableCodec
         return HasData(file) ? [file] : [];
     }
 
-    /// <summary>The stored columns, read from the first file only (a footer or a header); null when nothing is stored.</summary>
+    /// <summary>
+    /// The stored columns, read from one file only (a footer or a header): the first part the store
+    /// numbered, so a file another tool dropped into a table folder cannot decide them (it is refused
+    /// by name when read); null when nothing is stored.
+    /// </summary>
     /// <exception cref="CorruptDataException">The file cannot be read.</exception>
     public Schema? InspectSchema(string root, string path) =>
-        StoredFiles(root, path) is [var first, ..] ? Guard(first, () => Table.Empty(ReadSchema(first)).Schema) : null;
+        Reference(StoredFiles(root, path)) is { } file ? Guard(file, () => Table.Empty(ReadSchema(file)).Schema) : null;
+
+    // The file whose columns are the table's: the first store-numbered part, else the first file.
+    private string? Reference(IReadOnlyList<string> files) =>
+        files.FirstOrDefault(f => PartFolder.IsStorePart(f, Extension)) ?? files.FirstOrDefault();
 
     /// <summary>The stored row count: the sum over the files, each read as little as the format allows.</summary>
     /// <exception cref="CorruptDataException">A file cannot be read, or holds other columns than the first; the message names it.</exception>
     public long CountRows(string root, string path)
     {
         var files = StoredFiles(root, path);
-        Schema? first = null;
+        if (Reference(files) is not { } reference)
+        {
+            return 0;
+        }
+
+        var columns = Guard(reference, () => ReadSchema(reference));
         long rows = 0;
         foreach (var file in files)
         {
             var (schema, count) = Guard(file, () => InspectFile(file));
-            CheckSameColumns(first ??= schema, schema, files[0], file);
+            CheckSameColumns(columns, schema, reference, file);
             rows += count;
         }
 
@@ -194,13 +207,19 @@ internal abstract class TableCodec
     public Table Load(string root, string path)
     {
         var files = StoredFiles(root, path);
-        var tables = files.Select(file => Guard(file, () => LoadFile(file))).ToList();
-        for (var i = 1; i < tables.Count; i++)
+        if (Reference(files) is not { } referenceFile)
         {
-            CheckSameColumns(tables[0].Schema, tables[i].Schema, files[0], files[i]);
+            throw new EntryNotFoundException($"'{path}' has no stored rows in {root}.", path);
         }
 
-        return tables.Count == 1 ? tables[0] : Table.FromBatches(tables[0].Schema, tables.SelectMany(t => t.Batches));
+        var tables = files.Select(file => Guard(file, () => LoadFile(file))).ToList();
+        var reference = files.ToList().IndexOf(referenceFile);
+        for (var i = 0; i < tables.Count; i++)
+        {
+            CheckSameColumns(tables[reference].Schema, tables[i].Schema, files[reference], files[i]);
+        }
+
+        return tables.Count == 1 ? tables[0] : Table.FromBatches(tables[reference].Schema, tables.SelectMany(t => t.Batches));
     }
 
     /// <summary>

@@ -102,8 +102,19 @@ internal static class PartFolder
         }
         finally
         {
-            Delete(staging); // after a swap: the old table
+            // After a swap the staging name holds the old table: a folder, or the single file it was.
+            Delete(staging);
+            File.Delete(staging);
         }
+    }
+
+    /// <summary>Whether <paramref name="file"/> is a part the store numbered (<c>part-000042.parquet</c>), not a file another tool put in the folder.</summary>
+    public static bool IsStorePart(string file, string extension)
+    {
+        var name = Path.GetFileName(file);
+        return name.StartsWith(PartPrefix, StringComparison.Ordinal) && name.EndsWith(extension, StringComparison.Ordinal)
+            && name.Length > PartPrefix.Length + extension.Length
+            && name.AsSpan(PartPrefix.Length, name.Length - PartPrefix.Length - extension.Length).IndexOfAnyExceptInRange('0', '9') < 0;
     }
 
     /// <summary>

@@ -16,6 +16,55 @@ internal static class ArrowColumns
         UInt8Type.Default, UInt16Type.Default, UInt32Type.Default, UInt64Type.Default, FloatType.Default, DoubleType.Default,
     }.ToDictionary(t => t.Name);
 
+    /// <summary>A column of <paramref name="type"/> from nullable values: one block copy when none is null, else values and a validity bitmap.</summary>
+    public static IArrowArray FromNullable<T>(IArrowType type, ReadOnlySpan<T?> values) where T : struct
+    {
+        var data = new T[values.Length];
+        var nulls = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is { } value)
+            {
+                data[i] = value;
+            }
+            else
+            {
+                nulls++;
+            }
+        }
+
+        var bytes = new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+        if (nulls == 0)
+        {
+            return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, 0, 0, [ArrowBuffer.Empty, bytes]));
+        }
+
+        var validity = new ArrowBuffer.BitmapBuilder(values.Length);
+        foreach (var value in values)
+        {
+            validity.Append(value.HasValue);
+        }
+
+        return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, nulls, 0, [validity.Build(), bytes]));
+    }
+
+    /// <summary>The Arrow type of a number type: sbyte … ulong, float, double.</summary>
+    /// <exception cref="SchemaException">Another type.</exception>
+    public static IArrowType TypeOf<T>() => typeof(T) switch
+    {
+        var t when t == typeof(sbyte) => Int8Type.Default,
+        var t when t == typeof(short) => Int16Type.Default,
+        var t when t == typeof(int) => Int32Type.Default,
+        var t when t == typeof(long) => Int64Type.Default,
+        var t when t == typeof(byte) => UInt8Type.Default,
+        var t when t == typeof(ushort) => UInt16Type.Default,
+        var t when t == typeof(uint) => UInt32Type.Default,
+        var t when t == typeof(ulong) => UInt64Type.Default,
+        var t when t == typeof(float) => FloatType.Default,
+        var t when t == typeof(double) => DoubleType.Default,
+        _ => throw new SchemaException($"Columns of {typeof(T).Name} are not supported; use string, bool, integers, float, double or DateTime."),
+    };
+
     /// <summary>A column of <paramref name="length"/> fixed-width values of <paramref name="type"/> without nulls, from their bytes (copied as one block).</summary>
     public static IArrowArray FromDense(IArrowType type, int length, ReadOnlySpan<byte> bytes) =>
         ArrowArrayFactory.BuildArray(new ArrayData(type, length, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(bytes.ToArray())]));

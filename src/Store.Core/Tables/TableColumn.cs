@@ -48,7 +48,7 @@ public static class TableColumn
     {
         if (typeof(T) != typeof(bool) && typeof(T) != typeof(DateTime))
         {
-            return ArrowColumns.FromDense(ArrowTypeOf<T>(), values.Length, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+            return ArrowColumns.FromDense(ArrowColumns.TypeOf<T>(), values.Length, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
         }
 
         var nullable = new T?[values.Length];
@@ -84,7 +84,7 @@ public static class TableColumn
                 return Of(TimestampType, times);
         }
 
-        var type = ArrowTypeOf<T>();
+        var type = ArrowColumns.TypeOf<T>();
         var data = new T[values.Count];
         var valid = new bool[values.Count];
         for (var i = 0; i < data.Length; i++)
@@ -120,19 +120,4 @@ public static class TableColumn
 
         return builder.Build();
     }
-
-    private static IArrowType ArrowTypeOf<T>() => typeof(T) switch
-    {
-        var t when t == typeof(sbyte) => Int8Type.Default,
-        var t when t == typeof(short) => Int16Type.Default,
-        var t when t == typeof(int) => Int32Type.Default,
-        var t when t == typeof(long) => Int64Type.Default,
-        var t when t == typeof(byte) => UInt8Type.Default,
-        var t when t == typeof(ushort) => UInt16Type.Default,
-        var t when t == typeof(uint) => UInt32Type.Default,
-        var t when t == typeof(ulong) => UInt64Type.Default,
-        var t when t == typeof(float) => FloatType.Default,
-        var t when t == typeof(double) => DoubleType.Default,
-        _ => throw new SchemaException($"Columns of {typeof(T).Name} are not supported; use string, bool, integers, float, double or DateTime."),
-    };
 }

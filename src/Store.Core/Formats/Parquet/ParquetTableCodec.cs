@@ -124,9 +124,13 @@ internal sealed class ParquetTableCodec : TableCodec
         LoadAsync(file, start, count, columns).GetAwaiter().GetResult();
 
     /// <inheritdoc />
-    /// <remarks>Columns without nulls are written as required (as a hand-written writer would), the rest as optional.</remarks>
+    /// <remarks>
+    /// Every column is written optional, even one without nulls in this file: dataset readers
+    /// (pyarrow, Spark) take a folder's schema from one part, and a column required there but
+    /// holding nulls in a later part would be read as "not null" with nulls in it.
+    /// </remarks>
     protected override void WriteFile(Stream stream, ArrowTable table) =>
-        WriteRowGroupsAsync(stream, ToParquet(table.Schema, c => HasNulls(table, c)), table, append: false).GetAwaiter().GetResult();
+        WriteRowGroupsAsync(stream, ToParquet(table.Schema, _ => true), table, append: false).GetAwaiter().GetResult();
 
     private static bool HasNulls(ArrowTable table, int column) => table.Batches.Any(b => b.Column(column).NullCount > 0);
 
@@ -387,12 +391,21 @@ internal sealed class ParquetTableCodec : TableCodec
         }
     }
 
-    // A required column is decoded into a pooled array and copied into the Arrow buffer as one block.
+    // Decoded into a pooled array and copied into the Arrow buffers in one pass (one block when there are no nulls).
     private static async Task<IArrowArray> ReadNumbersAsync<T>(ParquetRowGroupReader group, DataField field, int rows) where T : struct
     {
         if (field.IsNullable)
         {
-            return TableColumn.Of<T>(await ReadAsync<T>(group, field, rows));
+            var nullable = ArrayPool<T?>.Shared.Rent(rows);
+            try
+            {
+                await group.ReadAsync<T>(field, nullable.AsMemory(0, rows));
+                return ArrowColumns.FromNullable<T>(ArrowColumns.TypeOf<T>(), nullable.AsSpan(0, rows));
+            }
+            finally
+            {
+                ArrayPool<T?>.Shared.Return(nullable);
+            }
         }
 
         var plain = ArrayPool<T>.Shared.Rent(rows);
