@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Apache.Arrow;
 using Table = Store.Core.Tables.Table;
@@ -62,84 +63,204 @@ internal sealed class JsonLinesTableCodec : TextTableCodec
         }
     }
 
-    /// <summary>Rows may leave a declared column out (null) but never carry a key the sidecar does not declare.</summary>
-    protected override int[] Declared(Schema? declared, IReadOnlyList<string> names, string file)
-    {
-        if (declared is null)
-        {
-            return base.Declared(declared, names, file);
-        }
-
-        var extra = names.Where(n => declared.GetFieldIndex(n) < 0).ToList();
-        if (extra.Count > 0)
-        {
-            throw new CorruptDataException(
-                $"{file}: rows have keys ({string.Join(", ", extra)}) that {TextSidecar.FileOf(file)} does not declare ({string.Join(", ", declared.FieldsList.Select(f => f.Name))}).", file);
-        }
-
-        return [.. declared.FieldsList.Select(f => names.ToList().IndexOf(f.Name))];
-    }
-
     /// <inheritdoc />
-    protected override (IReadOnlyList<string> Names, List<string?[]> Rows) ParseRows(string text, string file)
+    protected override TextParser CreateParser(string file, IReadOnlyList<string>? declared, TextSidecar? record) => new Parser(file, declared, record);
+
+    /// <summary>
+    /// One JSON object per line (blank lines are skipped), its keys naming columns: declared ones, or
+    /// columns in the order their keys first appear. A row may leave a column out (null) but never
+    /// carry a key that is not declared, nor one twice. Strings are cells (unescaped only when they
+    /// hold escapes), numbers, <c>true</c> and <c>false</c> are their text, and nested objects and
+    /// arrays their JSON text.
+    /// </summary>
+    private sealed class Parser : TextParser
     {
-        var names = new List<string>();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var rows = new List<Dictionary<int, string?>>();
-        var lineNumber = 0;
-        foreach (var line in text.Split('\n'))
+        private readonly List<string> _names;
+        private readonly List<byte[]> _utf8Names;
+        private long[] _seen;
+        private long _lines;
+
+        public Parser(string file, IReadOnlyList<string>? declared, TextSidecar? record)
+            : base(file, declared, record)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            _names = [.. declared ?? []];
+            _utf8Names = [.. _names.Select(Encoding.UTF8.GetBytes)];
+            _seen = new long[_names.Count];
+        }
+
+        /// <inheritdoc />
+        public override IReadOnlyList<string> Names => _names;
+
+        /// <inheritdoc />
+        /// <exception cref="CorruptDataException">A line that is no JSON object, has a key twice, or a key that is not declared (named by line).</exception>
+        protected override int Fill(TextBlock block, ReadOnlySpan<byte> bytes, bool final)
+        {
+            var position = 0;
+            while (position < bytes.Length)
             {
-                continue;
+                var newline = bytes[position..].IndexOf((byte)'\n');
+                var end = newline < 0 ? bytes.Length : position + newline; // no newline: the last line of the file
+                _lines++;
+                if (!IsBlank(bytes[position..end]))
+                {
+                    Row(block, bytes[position..end], position);
+                    Rows++;
+                }
+
+                position = newline < 0 ? end : end + 1;
             }
 
-            JsonDocument document;
+            return position;
+        }
+
+        // Whether the line holds only white space (as string.IsNullOrWhiteSpace sees it).
+        private static bool IsBlank(ReadOnlySpan<byte> line)
+        {
+            while (!line.IsEmpty)
+            {
+                Rune.DecodeFromUtf8(line, out var rune, out var size);
+                if (!Rune.IsWhiteSpace(rune))
+                {
+                    return false;
+                }
+
+                line = line[size..];
+            }
+
+            return true;
+        }
+
+        // Parses one line, found at `offset` in the window, into a row of the block.
+        private void Row(TextBlock block, ReadOnlySpan<byte> line, int offset)
+        {
+            var reader = new Utf8JsonReader(line);
+            string? twice = null;
+            List<string>? undeclared = null;
+            block.BeginRow();
             try
             {
-                document = JsonDocument.Parse(line);
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    var kind = reader.TokenType switch
+                    {
+                        JsonTokenType.StartArray => JsonValueKind.Array,
+                        JsonTokenType.String => JsonValueKind.String,
+                        JsonTokenType.Number => JsonValueKind.Number,
+                        JsonTokenType.True => JsonValueKind.True,
+                        JsonTokenType.False => JsonValueKind.False,
+                        _ => JsonValueKind.Null,
+                    };
+                    reader.Skip();
+                    while (reader.Read())
+                    {
+                    }
+
+                    throw new CorruptDataException($"{File}: line {_lines} is a JSON {kind}; expected one object per line.", File);
+                }
+
+                var row = Rows + 1;
+                for (var index = 0; reader.Read() && reader.TokenType == JsonTokenType.PropertyName; index++)
+                {
+                    var column = Column(ref reader, index, block);
+                    if (column < 0)
+                    {
+                        (undeclared ??= []).Add(reader.GetString()!);
+                    }
+                    else if (_seen[column] == row)
+                    {
+                        twice ??= _names[column];
+                    }
+
+                    reader.Read();
+                    if (column >= 0)
+                    {
+                        _seen[column] = row;
+                        Value(block, ref reader, column, offset);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                while (reader.Read())
+                {
+                    // only white space may follow the object; the reader refuses anything else
+                }
             }
             catch (JsonException e)
             {
-                throw new CorruptDataException($"{file}: line {lineNumber} is not JSON: {e.Message}", file, e);
+                throw new CorruptDataException($"{File}: line {_lines} is not JSON: {e.Message}", File, e);
             }
 
-            using (document)
+            if (twice is not null)
             {
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new CorruptDataException($"{file}: line {lineNumber} is a JSON {document.RootElement.ValueKind}; expected one object per line.", file);
-                }
-
-                var row = new Dictionary<int, string?>();
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    if (!index.TryGetValue(property.Name, out var column))
-                    {
-                        index[property.Name] = column = names.Count;
-                        names.Add(property.Name);
-                    }
-
-                    if (row.ContainsKey(column))
-                    {
-                        throw new CorruptDataException($"{file}: line {lineNumber} has the key '{property.Name}' twice; expected each column once per row.", file);
-                    }
-
-                    row[column] = property.Value.ValueKind switch
-                    {
-                        JsonValueKind.Null => null,
-                        JsonValueKind.String => property.Value.GetString(),
-                        JsonValueKind.True => "true",
-                        JsonValueKind.False => "false",
-                        _ => property.Value.GetRawText(),
-                    };
-                }
-
-                rows.Add(row);
+                throw new CorruptDataException($"{File}: line {_lines} has the key '{twice}' twice; expected each column once per row.", File);
             }
+
+            if (undeclared is not null)
+            {
+                throw new CorruptDataException(Record is null
+                    ? $"{File}: line {_lines} has keys ({string.Join(", ", undeclared)}) it did not have when its column types were inferred; it changed while being read."
+                    : $"{File}: line {_lines} has keys ({string.Join(", ", undeclared)}) that {TextSidecar.FileOf(File)} does not declare ({string.Join(", ", _names)}).", File);
+            }
+
+            block.EndRow();
         }
 
-        return (names, rows.Select(r => Enumerable.Range(0, names.Count).Select(c => r.GetValueOrDefault(c)).ToArray()).ToList());
+        // The column of the property name the reader is on (usually the one at the same place in the
+        // previous row); a new column when names are being found; -1 for a name that is not declared.
+        private int Column(ref Utf8JsonReader reader, int index, TextBlock block)
+        {
+            if (index < _utf8Names.Count && reader.ValueTextEquals(_utf8Names[index]))
+            {
+                return index;
+            }
+
+            for (var c = 0; c < _utf8Names.Count; c++)
+            {
+                if (reader.ValueTextEquals(_utf8Names[c]))
+                {
+                    return c;
+                }
+            }
+
+            if (Declared is not null)
+            {
+                return -1;
+            }
+
+            var name = reader.GetString()!;
+            _names.Add(name);
+            _utf8Names.Add(Encoding.UTF8.GetBytes(name));
+            System.Array.Resize(ref _seen, _names.Count);
+            block.Widen(_names.Count);
+            return _names.Count - 1;
+        }
+
+        // Sets the cell of the value the reader is on.
+        private static void Value(TextBlock block, ref Utf8JsonReader reader, int column, int offset)
+        {
+            var start = offset + (int)reader.TokenStartIndex;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Null:
+                    break;
+                case JsonTokenType.String when reader.ValueIsEscaped:
+                    block.SetUnescaped(column, reader.CopyString(block.Reserve(reader.ValueSpan.Length)));
+                    break;
+                case JsonTokenType.String:
+                    block.Set(column, start + 1, reader.ValueSpan.Length); // inside the quotes
+                    break;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    reader.Skip();
+                    block.Set(column, start, offset + (int)reader.BytesConsumed - start);
+                    break;
+                default:
+                    block.Set(column, start, reader.ValueSpan.Length); // a number, true or false: its text
+                    break;
+            }
+        }
     }
 }

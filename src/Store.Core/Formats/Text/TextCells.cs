@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Store.Core.Tables;
@@ -8,8 +11,8 @@ namespace Store.Core.Formats.Text;
 /// <summary>
 /// Table values as text cells (invariant culture, round-trip precision; timestamps as
 /// <see cref="Timestamps.Format"/> writes them: every digit of their unit, <c>Z</c> only when zoned)
-/// and back, plus type inference for files written by other tools: int64, then double, then bool,
-/// then timestamp, else string.
+/// and back, read from the cells' UTF-8 bytes straight into Arrow buffers (no string per cell, but
+/// for timestamps). <see cref="TextTypeGuess"/> infers the types of files other tools wrote.
 /// </summary>
 internal static class TextCells
 {
@@ -36,100 +39,112 @@ internal static class TextCells
     public static bool IsJsonNumber(IArrowType type) =>
         type.TypeId is not (ArrowTypeId.String or ArrowTypeId.Boolean or ArrowTypeId.Timestamp);
 
-    /// <summary>A column of <paramref name="type"/> from cells (null cells are nulls).</summary>
-    /// <exception cref="FormatException">A cell that is not a value of the type (the caller names the file).</exception>
-    public static IArrowArray Parse(IArrowType type, IReadOnlyList<string?> cells, string column) => type switch
+    /// <summary>Column <paramref name="column"/> of <paramref name="block"/> as <paramref name="type"/> (null cells are nulls).</summary>
+    /// <exception cref="FormatException">A cell that is not a value of the type, naming its row in the file and the column (the caller names the file).</exception>
+    public static IArrowArray Parse(IArrowType type, TextBlock block, int column, string name) => type switch
     {
-        StringType => TableColumn.Of(cells),
-        BooleanType => TableColumn.Of<bool>(Map(cells, column, c => c.ToLowerInvariant() switch
-        {
-            "true" or "1" => true,
-            "false" or "0" => false,
-            _ => throw new FormatException($"'{c}' is not a bool"),
-        })),
-        TimestampType timestamp => TableColumn.Timestamps(timestamp, Map(cells, column, c => Timestamps.Parse(c, timestamp))),
-        Int8Type => TableColumn.Of<sbyte>(Map(cells, column, c => sbyte.Parse(c, CultureInfo.InvariantCulture))),
-        Int16Type => TableColumn.Of<short>(Map(cells, column, c => short.Parse(c, CultureInfo.InvariantCulture))),
-        Int32Type => TableColumn.Of<int>(Map(cells, column, c => int.Parse(c, CultureInfo.InvariantCulture))),
-        Int64Type => TableColumn.Of<long>(Map(cells, column, c => long.Parse(c, CultureInfo.InvariantCulture))),
-        UInt8Type => TableColumn.Of<byte>(Map(cells, column, c => byte.Parse(c, CultureInfo.InvariantCulture))),
-        UInt16Type => TableColumn.Of<ushort>(Map(cells, column, c => ushort.Parse(c, CultureInfo.InvariantCulture))),
-        UInt32Type => TableColumn.Of<uint>(Map(cells, column, c => uint.Parse(c, CultureInfo.InvariantCulture))),
-        UInt64Type => TableColumn.Of<ulong>(Map(cells, column, c => ulong.Parse(c, CultureInfo.InvariantCulture))),
-        FloatType => TableColumn.Of<float>(Map(cells, column, c => float.Parse(c, CultureInfo.InvariantCulture))),
-        _ => TableColumn.Of<double>(Map(cells, column, c => double.Parse(c, CultureInfo.InvariantCulture))),
+        StringType => Strings(block, column),
+        BooleanType => Bools(block, column, name),
+        TimestampType timestamp => Values(type, block, column, name, text => Timestamps.Parse(Encoding.UTF8.GetString(text), timestamp)),
+        Int8Type => Values(type, block, column, name, text => sbyte.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        Int16Type => Values(type, block, column, name, text => short.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        Int32Type => Values(type, block, column, name, text => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        Int64Type => Values(type, block, column, name, text => long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        UInt8Type => Values(type, block, column, name, text => byte.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        UInt16Type => Values(type, block, column, name, text => ushort.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        UInt32Type => Values(type, block, column, name, text => uint.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        UInt64Type => Values(type, block, column, name, text => ulong.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        FloatType => Values(type, block, column, name, text => float.Parse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture)),
+        _ => Values(DoubleType.Default, block, column, name, text => double.Parse(text, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture)),
     };
 
-    /// <summary>
-    /// The narrowest of int64, double, bool, timestamp and string that every non-null cell fits.
-    /// Timestamps are zoned (UTC) when every cell has a <c>Z</c> or offset and have no zone when none
-    /// has (mixed cells stay strings); microseconds, or nanoseconds when a cell has more than 6
-    /// fractional digits, so no digit is lost.
-    /// </summary>
-    public static IArrowType Infer(IEnumerable<string?> cells)
+    /// <summary>Whether a cell reads as a bool: <c>true</c>, <c>false</c> (any case), <c>1</c> or <c>0</c>; null when it does not.</summary>
+    private static bool? ParseBool(ReadOnlySpan<byte> text) =>
+        Ascii.EqualsIgnoreCase(text, "true"u8) || text.SequenceEqual("1"u8) ? true
+        : Ascii.EqualsIgnoreCase(text, "false"u8) || text.SequenceEqual("0"u8) ? false
+        : null;
+
+    private static IArrowArray Values<T>(IArrowType type, TextBlock block, int column, string name, Func<ReadOnlySpan<byte>, T> parse) where T : struct
     {
-        var values = cells.OfType<string>().ToList();
-        if (values.Count == 0)
+        var values = new byte[block.Rows * Unsafe.SizeOf<T>()];
+        var (validity, nulls) = Validity(block, column);
+        for (var row = 0; row < block.Rows; row++)
         {
-            return StringType.Default;
+            if (!block.IsNull(row, column))
+            {
+                MemoryMarshal.Cast<byte, T>(values.AsSpan())[row] = Cell(block, row, column, name, parse);
+            }
         }
 
-        if (values.All(c => long.TryParse(c, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
-        {
-            return Int64Type.Default;
-        }
-
-        if (values.All(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
-        {
-            return DoubleType.Default;
-        }
-
-        if (values.All(c => c.ToLowerInvariant() is "true" or "false"))
-        {
-            return BooleanType.Default;
-        }
-
-        return InferTimestamp(values) ?? (IArrowType)StringType.Default;
+        return ArrowArrayFactory.BuildArray(new ArrayData(type, block.Rows, nulls, 0, [validity, new ArrowBuffer(values)]));
     }
 
-    private static TimestampType? InferTimestamp(List<string> values)
+    private static IArrowArray Bools(TextBlock block, int column, string name)
     {
-        var parsed = new List<TimestampText>(values.Count);
-        foreach (var cell in values)
+        var values = new byte[BitUtility.ByteCount(block.Rows)];
+        var (validity, nulls) = Validity(block, column);
+        for (var row = 0; row < block.Rows; row++)
         {
-            if (Timestamps.TryParse(cell, out _) is not { } text)
+            if (!block.IsNull(row, column))
             {
-                return null;
+                BitUtility.SetBit(values, row, Cell(block, row, column, name, text => ParseBool(text) ?? throw new FormatException($"'{Encoding.UTF8.GetString(text)}' is not a bool")));
             }
-
-            parsed.Add(text);
         }
 
-        var zoned = parsed[0].HasOffset;
-        if (parsed.Any(p => p.HasOffset != zoned))
-        {
-            return null;
-        }
-
-        var unit = parsed.Any(p => p.FractionDigits > 6) ? TimeUnit.Nanosecond : TimeUnit.Microsecond;
-        return parsed.All(p => Timestamps.ToUnit(p, unit, out _, out _)) ? new TimestampType(unit, zoned ? "UTC" : null) : null;
+        return ArrowArrayFactory.BuildArray(new ArrayData(BooleanType.Default, block.Rows, nulls, 0, [validity, new ArrowBuffer(values)]));
     }
 
-    private static T?[] Map<T>(IReadOnlyList<string?> cells, string column, Func<string, T> parse) where T : struct
+    private static IArrowArray Strings(TextBlock block, int column)
     {
-        var values = new T?[cells.Count];
-        for (var i = 0; i < values.Length; i++)
+        var offsets = new byte[(block.Rows + 1) * sizeof(int)];
+        var ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan());
+        for (var row = 0; row < block.Rows; row++)
         {
-            try
+            ends[row + 1] = ends[row] + (block.IsNull(row, column) ? 0 : block.Text(row, column).Length);
+        }
+
+        var data = new byte[ends[block.Rows]];
+        for (var row = 0; row < block.Rows; row++)
+        {
+            if (!block.IsNull(row, column))
             {
-                values[i] = cells[i] is { } cell ? parse(cell) : null;
-            }
-            catch (Exception e) when (e is FormatException or OverflowException)
-            {
-                throw new FormatException($"row {i + 1}, column '{column}': {e.Message}", e);
+                block.Text(row, column).CopyTo(data.AsSpan(ends[row]));
             }
         }
 
-        return values;
+        var (validity, nulls) = Validity(block, column);
+        return new StringArray(block.Rows, new ArrowBuffer(offsets), new ArrowBuffer(data), validity, nulls);
+    }
+
+    // The column's validity bitmap (empty when it has no nulls) and its null count.
+    private static (ArrowBuffer Validity, int Nulls) Validity(TextBlock block, int column)
+    {
+        var bits = new byte[BitUtility.ByteCount(block.Rows)];
+        var nulls = 0;
+        for (var row = 0; row < block.Rows; row++)
+        {
+            if (block.IsNull(row, column))
+            {
+                nulls++;
+            }
+            else
+            {
+                BitUtility.SetBit(bits, row);
+            }
+        }
+
+        return (nulls == 0 ? ArrowBuffer.Empty : new ArrowBuffer(bits), nulls);
+    }
+
+    private static T Cell<T>(TextBlock block, int row, int column, string name, Func<ReadOnlySpan<byte>, T> parse)
+    {
+        try
+        {
+            return parse(block.Text(row, column));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new FormatException($"row {block.FirstRow + row + 1}, column '{name}': {e.Message}", e);
+        }
     }
 }
