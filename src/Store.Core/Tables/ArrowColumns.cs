@@ -48,6 +48,60 @@ internal static class ArrowColumns
         return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, nulls, 0, [validity.Build(), bytes]));
     }
 
+    /// <summary>
+    /// A string column from .NET strings (null: a null). A value that is the same instance as the one
+    /// before it (what a dictionary-encoded Parquet column decodes to) is copied as the bytes already
+    /// encoded rather than encoded again.
+    /// </summary>
+    public static StringArray FromStrings(ReadOnlySpan<string?> values)
+    {
+        var offsets = new int[values.Length + 1];
+        var bytes = new byte[Math.Max(16, values.Length * 8)];
+        var validity = new ArrowBuffer.BitmapBuilder(values.Length);
+        int used = 0, nulls = 0;
+        string? last = null;
+        int lastStart = 0, lastLength = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var value = values[i];
+            validity.Append(value is not null);
+            if (value is null)
+            {
+                nulls++;
+            }
+            else if (ReferenceEquals(value, last))
+            {
+                Grow(ref bytes, used + lastLength);
+                bytes.AsSpan(lastStart, lastLength).CopyTo(bytes.AsSpan(used));
+                used += lastLength;
+            }
+            else
+            {
+                Grow(ref bytes, used + System.Text.Encoding.UTF8.GetMaxByteCount(value.Length));
+                var length = System.Text.Encoding.UTF8.GetBytes(value, bytes.AsSpan(used));
+                (last, lastStart, lastLength) = (value, used, length);
+                used += length;
+            }
+
+            offsets[i + 1] = used;
+        }
+
+        return new StringArray(
+            values.Length,
+            new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()),
+            new ArrowBuffer(bytes.AsSpan(0, used).ToArray()),
+            nulls == 0 ? ArrowBuffer.Empty : validity.Build(),
+            nulls);
+
+        static void Grow(ref byte[] buffer, int needed)
+        {
+            if (needed > buffer.Length)
+            {
+                System.Array.Resize(ref buffer, Math.Max(needed, buffer.Length * 2));
+            }
+        }
+    }
+
     /// <summary>The Arrow type of a number type: sbyte … ulong, float, double.</summary>
     /// <exception cref="SchemaException">Another type.</exception>
     public static IArrowType TypeOf<T>() => typeof(T) switch

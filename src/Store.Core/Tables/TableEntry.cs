@@ -269,8 +269,15 @@ internal sealed class TableEntry
                 batches.AddRange(pending.Where(evaluate(pending)).Batches);
             }
 
-            return Table.OfCheckedBatches(_schema, batches);
+            return batches.Count <= 1 ? Table.OfCheckedBatches(_schema, batches) : Merged(_schema, batches);
         }
+    }
+
+    // Matches from many pieces (a text file's blocks, row groups) as one batch, so callers get one array per column.
+    private static Table Merged(Schema schema, List<RecordBatch> batches)
+    {
+        var columns = schema.FieldsList.Select((field, c) => ArrowColumns.Concat(batches.Select(b => b.Column(c)).ToList(), field.DataType)).ToArray();
+        return Table.OfCheckedBatches(schema, [new RecordBatch(schema, columns, batches.Sum(b => b.Length))]);
     }
 
     // The columns a filter reads; iterative, since a long chain of 'and's nests as deep as it is long.

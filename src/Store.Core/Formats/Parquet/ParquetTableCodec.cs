@@ -77,10 +77,11 @@ internal sealed class ParquetTableCodec : TableCodec
             var stored = Guard(file, () => ToArrow(reader.Schema, reader.CustomMetadata, file));
             CheckColumns(columns, stored, file);
             var fields = reader.Schema.GetDataFields();
+            var ownWriter = reader.Metadata?.CreatedBy?.StartsWith("Parquet.Net", StringComparison.Ordinal) == true;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var group = Guard(file, () => reader.OpenRowGroupReader(g));
-                yield return new RowGroupChunk(stream, file, g, group, fields, stored);
+                yield return new RowGroupChunk(stream, file, g, group, fields, stored, ownWriter);
             }
         }
         finally
@@ -90,7 +91,7 @@ internal sealed class ParquetTableCodec : TableCodec
     }
 
     /// <summary>One row group: statistics from the footer; columns decoded when read.</summary>
-    private sealed class RowGroupChunk(FileStream stream, string file, int index, ParquetRowGroupReader group, DataField[] fields, ArrowSchema schema) : TableChunk
+    private sealed class RowGroupChunk(FileStream stream, string file, int index, ParquetRowGroupReader group, DataField[] fields, ArrowSchema schema, bool ownWriter) : TableChunk
     {
         public override ColumnRange? Range(string column)
         {
@@ -109,10 +110,44 @@ internal sealed class ParquetTableCodec : TableCodec
 
         public override ArrowTable Read(IReadOnlyList<string> columns)
         {
-            var picked = columns.Select(name => schema.GetFieldIndex(name)).ToArray();
-            var subset = new ArrowSchema(picked.Select(schema.GetFieldByIndex), null);
-            return Guard(file, () => ArrowTable.FromBatches(subset, [ReadGroupAsync(stream, file, index, group, fields, picked, subset).GetAwaiter().GetResult()]));
+            var subset = new ArrowSchema(columns.Select(name => schema.GetFieldByName(name)), null);
+            var arrays = new IArrowArray[columns.Count];
+            var decode = new List<int>();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (Constant(columns[c]) is { } value)
+                {
+                    arrays[c] = ArrowColumns.FromStrings(Enumerable.Repeat<string?>(value, checked((int)group.RowCount)).ToArray());
+                }
+                else
+                {
+                    decode.Add(c);
+                }
+            }
+
+            if (decode.Count > 0)
+            {
+                var picked = decode.Select(c => schema.GetFieldIndex(columns[c])).ToArray();
+                var decoded = Guard(file, () => ReadGroupAsync(stream, file, index, group, fields, picked, new ArrowSchema(decode.Select(c => subset.GetFieldByIndex(c)), null)).GetAwaiter().GetResult());
+                for (var d = 0; d < decode.Count; d++)
+                {
+                    arrays[decode[d]] = decoded.Column(d);
+                }
+            }
+
+            return ArrowTable.FromBatches(subset, [new RecordBatch(subset, arrays, checked((int)group.RowCount))]);
         }
+
+        // A string column whose statistics say every value is the same short string (an ensemble id
+        // in every row) is built from them, not decoded. Only in files Parquet.Net wrote (its string
+        // bounds are the values themselves; other writers may truncate them), only short strings, and
+        // never numbers (their bounds leave NaN out).
+        private string? Constant(string column) =>
+            ownWriter && schema.GetFieldByName(column).DataType is StringType
+            && Range(column) is { Min: string min, Max: string max, NullCount: 0 }
+            && min == max && min.Length <= 16
+                ? min
+                : null;
 
         // String bounds only when ASCII: older writers ordered non-ASCII bytes as signed.
         private static object? Bound(object? value) => value is string text && !Ascii.IsValid(text) ? null : value;
@@ -373,9 +408,16 @@ internal sealed class ParquetTableCodec : TableCodec
             case TimestampType timestamp when ParquetTimestamps.IsTimestamp(field):
                 return await ParquetTimestamps.ReadAsync(group, (DateTimeDataField)field, timestamp, rows, file);
             case StringType:
-                var strings = new string?[rows];
-                await group.ReadAsync(field, strings.AsMemory());
-                return TableColumn.Of(strings);
+                var strings = ArrayPool<string?>.Shared.Rent(rows);
+                try
+                {
+                    await group.ReadAsync(field, strings.AsMemory(0, rows));
+                    return ArrowColumns.FromStrings(strings.AsSpan(0, rows));
+                }
+                finally
+                {
+                    ArrayPool<string?>.Shared.Return(strings, clearArray: true);
+                }
             case TimestampType: return TableColumn.Of<DateTime>(await ReadAsync<DateTime>(group, field, rows));
             case BooleanType: return TableColumn.Of<bool>(await ReadAsync<bool>(group, field, rows));
             case Int8Type: return await ReadNumbersAsync<sbyte>(group, field, rows);
