@@ -104,7 +104,11 @@ internal static class ArrowColumns
 
     /// <summary>The Arrow type of a number type: sbyte … ulong, float, double.</summary>
     /// <exception cref="SchemaException">Another type.</exception>
-    public static IArrowType TypeOf<T>() => typeof(T) switch
+    public static IArrowType TypeOf<T>() => NumberTypeOf(typeof(T))
+        ?? throw new SchemaException($"Columns of {typeof(T).Name} are not supported; use string, bool, integers, float, double or DateTime.");
+
+    /// <summary>The Arrow type of a .NET number type (sbyte … ulong, float, double), or null for any other type.</summary>
+    public static IArrowType? NumberTypeOf(Type type) => type switch
     {
         var t when t == typeof(sbyte) => Int8Type.Default,
         var t when t == typeof(short) => Int16Type.Default,
@@ -116,7 +120,7 @@ internal static class ArrowColumns
         var t when t == typeof(ulong) => UInt64Type.Default,
         var t when t == typeof(float) => FloatType.Default,
         var t when t == typeof(double) => DoubleType.Default,
-        _ => throw new SchemaException($"Columns of {typeof(T).Name} are not supported; use string, bool, integers, float, double or DateTime."),
+        _ => null,
     };
 
     /// <summary>A column of <paramref name="length"/> fixed-width values of <paramref name="type"/> without nulls, from their bytes (copied as one block).</summary>

@@ -518,16 +518,7 @@ internal sealed class ParquetTableCodec : TableCodec
             {
                 var t when t == typeof(string) || t == typeof(ReadOnlyMemory<char>) => StringType.Default,
                 var t when t == typeof(bool) => BooleanType.Default,
-                var t when t == typeof(sbyte) => Int8Type.Default,
-                var t when t == typeof(short) => Int16Type.Default,
-                var t when t == typeof(int) => Int32Type.Default,
-                var t when t == typeof(long) => Int64Type.Default,
-                var t when t == typeof(byte) => UInt8Type.Default,
-                var t when t == typeof(ushort) => UInt16Type.Default,
-                var t when t == typeof(uint) => UInt32Type.Default,
-                var t when t == typeof(ulong) => UInt64Type.Default,
-                var t when t == typeof(float) => FloatType.Default,
-                var t when t == typeof(double) => DoubleType.Default,
+                var t when ArrowColumns.NumberTypeOf(t) is { } number => number,
                 var t when t == typeof(DateTime) => ParquetTimestamps.IsTimestamp(field)
                     ? ParquetTimestamps.ArrowTypeOf((DateTimeDataField)field, metadata, file)
                     : TableColumn.TimestampType,
