@@ -27,24 +27,28 @@ internal static class PartFolder
     /// <exception cref="InvalidPathException">A part is a symbolic link; the message names it and its target.</exception>
     public static IReadOnlyList<string> Parts(string folder, string extension, string? path = null)
     {
-        var parts = new List<string>();
-        foreach (var info in new DirectoryInfo(folder).EnumerateFileSystemInfos("*" + extension))
+        // One directory listing; the entry kinds come with it (no stat per part), and only a link costs a readlink.
+        var entries = new System.IO.Enumeration.FileSystemEnumerable<(string Path, bool Link, bool Directory)>(
+            folder,
+            (ref System.IO.Enumeration.FileSystemEntry entry) =>
+                (entry.ToFullPath(), (entry.Attributes & FileAttributes.ReparsePoint) != 0, entry.IsDirectory))
         {
-            if (info.Name.StartsWith('.'))
-            {
-                continue;
-            }
-
-            if (info.LinkTarget is { } target)
+            ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) =>
+                !entry.FileName.StartsWith('.') && entry.FileName.EndsWith(extension, StringComparison.Ordinal),
+        };
+        var parts = new List<string>();
+        foreach (var (file, link, directory) in entries)
+        {
+            if (link)
             {
                 throw new InvalidPathException(
-                    $"'{info.FullName}' is a symbolic link to '{target}'; expected a part file of the table '{folder}', since the store follows no links below its root.",
+                    $"'{file}' is a symbolic link to '{new FileInfo(file).LinkTarget}'; expected a part file of the table '{folder}', since the store follows no links below its root.",
                     path ?? folder);
             }
 
-            if (info is FileInfo)
+            if (!directory)
             {
-                parts.Add(info.FullName);
+                parts.Add(file);
             }
         }
 

@@ -19,7 +19,9 @@ internal static class ArrowColumns
     /// <summary>A column of <paramref name="type"/> from nullable values: one block copy when none is null, else values and a validity bitmap.</summary>
     public static IArrowArray FromNullable<T>(IArrowType type, ReadOnlySpan<T?> values) where T : struct
     {
-        var data = new T[values.Length];
+        // The values are written straight into the buffer Arrow keeps (one allocation, no copy after).
+        var buffer = new byte[values.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        var data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(buffer.AsSpan());
         var nulls = 0;
         for (var i = 0; i < values.Length; i++)
         {
@@ -33,7 +35,7 @@ internal static class ArrowColumns
             }
         }
 
-        var bytes = new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
+        var bytes = new ArrowBuffer(buffer);
         if (nulls == 0)
         {
             return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, 0, 0, [ArrowBuffer.Empty, bytes]));
@@ -55,7 +57,8 @@ internal static class ArrowColumns
     /// </summary>
     public static StringArray FromStrings(ReadOnlySpan<string?> values)
     {
-        var offsets = new int[values.Length + 1];
+        var offsetBytes = new byte[(values.Length + 1) * sizeof(int)];
+        var offsets = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(offsetBytes.AsSpan());
         var bytes = new byte[Math.Max(16, values.Length * 8)];
         var validity = new ArrowBuffer.BitmapBuilder(values.Length);
         int used = 0, nulls = 0;
@@ -88,8 +91,8 @@ internal static class ArrowColumns
 
         return new StringArray(
             values.Length,
-            new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()),
-            new ArrowBuffer(bytes.AsSpan(0, used).ToArray()),
+            new ArrowBuffer(offsetBytes),
+            new ArrowBuffer(bytes.AsMemory(0, used)),
             nulls == 0 ? ArrowBuffer.Empty : validity.Build(),
             nulls);
 
