@@ -20,6 +20,9 @@ internal abstract class TableCodec
 {
     private EntryLayout? _layout;
 
+    // Per part folder: the next part number, and the folder's modification time when it was known.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime Stamp, long Next)> _nextParts = new(StringComparer.Ordinal);
+
     /// <summary>The file extension of entries, with the dot.</summary>
     public abstract string Extension { get; }
 
@@ -331,6 +334,7 @@ internal abstract class TableCodec
         }
 
         var table = Load(root, path);
+        _nextParts.TryRemove(file, out _);
         PartFolder.Replace(file, folder => WritePart(Path.Combine(folder, PartFolder.PartName(0, Extension)), table));
         return true;
     }
@@ -342,6 +346,7 @@ internal abstract class TableCodec
     public virtual void Write(string root, string path, Table table)
     {
         var file = FileFor(root, path);
+        _nextParts.TryRemove(file, out _);
         if (WritesParts && !File.Exists(file))
         {
             PartFolder.Replace(file, folder => WritePart(Path.Combine(folder, PartFolder.PartName(0, Extension)), table));
@@ -361,8 +366,14 @@ internal abstract class TableCodec
         var file = FileFor(root, path);
         if (WritesParts && Directory.Exists(file))
         {
-            var part = PartFolder.NextPart(file, PartFolder.Parts(file, Extension), Extension);
-            AtomicFile.Replace(part, stream => WriteFile(stream, rows));
+            // The next number is remembered while the folder is as this codec left it (its modification
+            // time unchanged), so a flush costs no listing of the parts before it.
+            var stamp = Directory.GetLastWriteTimeUtc(file);
+            var next = _nextParts.TryGetValue(file, out var known) && known.Stamp == stamp
+                ? known.Next
+                : PartFolder.NextNumber(PartFolder.Parts(file, Extension), Extension);
+            AtomicFile.Replace(Path.Combine(file, PartFolder.PartName(next, Extension)), stream => WriteFile(stream, rows));
+            _nextParts[file] = (Directory.GetLastWriteTimeUtc(file), next + 1);
             return;
         }
 

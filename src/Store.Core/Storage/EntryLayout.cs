@@ -99,18 +99,24 @@ internal sealed class EntryLayout
         CheckLinks(root, path);
     }
 
-    /// <summary>The entry's file (or folder) under <paramref name="root"/>, after checking that no name on the way to its files is a link.</summary>
+    /// <summary>
+    /// The entry's file (or folder) under <paramref name="root"/>, after checking that no name on the
+    /// way to its files is a link. A part folder's parts are not listed here: every read lists them
+    /// (<see cref="PartFolder.Parts"/>, which refuses links), and a flush only adds a new one.
+    /// </summary>
     /// <exception cref="InvalidPathException">The path breaks the path rules, or a name on the way is a symbolic link.</exception>
     public string Locate(string root, string path)
     {
         var file = StorePaths.FileFor(root, path, _extension);
-        CheckLinks(root, path);
+        CheckLinks(root, path, listParts: false);
         return file;
     }
 
     /// <summary>Throws when an existing name on the way from <paramref name="root"/> to the entry's files is a symbolic link.</summary>
     /// <exception cref="InvalidPathException">A name is a link; the message names it and where it points.</exception>
-    public void CheckLinks(string root, string path)
+    public void CheckLinks(string root, string path) => CheckLinks(root, path, listParts: true);
+
+    private void CheckLinks(string root, string path, bool listParts)
     {
         if (_archive is not null)
         {
@@ -150,7 +156,7 @@ internal sealed class EntryLayout
             StorePaths.CheckNoLink(folder, name, path);
         }
 
-        if (_partFolder && Directory.Exists(folder))
+        if (listParts && _partFolder && Directory.Exists(folder))
         {
             _ = PartFolder.Parts(folder, _extension, path); // refuses a part that is a link
         }

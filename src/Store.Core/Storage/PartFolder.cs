@@ -55,21 +55,21 @@ internal static class PartFolder
         return parts.OrderBy(f => Path.GetFileName(f).Length).ThenBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The name of the part after <paramref name="parts"/> (one more than the highest store-numbered part).</summary>
-    public static string NextPart(string folder, IReadOnlyList<string> parts, string extension)
+    /// <summary>The number of the part after <paramref name="parts"/> (one more than the highest store-numbered part).</summary>
+    public static long NextNumber(IReadOnlyList<string> parts, string extension)
     {
         long next = 0;
         foreach (var part in parts)
         {
             var name = Path.GetFileName(part);
-            if (name.StartsWith(PartPrefix, StringComparison.Ordinal)
+            if (IsStorePart(part, extension)
                 && long.TryParse(name.AsSpan(PartPrefix.Length, name.Length - PartPrefix.Length - extension.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {
                 next = Math.Max(next, number + 1);
             }
         }
 
-        return Path.Combine(folder, PartName(next, extension));
+        return next;
     }
 
     /// <summary>The name of part <paramref name="number"/>: <c>part-000042.parquet</c>.</summary>
