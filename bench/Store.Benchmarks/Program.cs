@@ -2,11 +2,11 @@ using BenchmarkDotNet.Running;
 using Store.Benchmarks;
 
 // dotnet run -c Release --project bench/Store.Benchmarks -- --filter '*'
-// dotnet run -c Release --project bench/Store.Benchmarks -- csv-peak [folder]
+// dotnet run -c Release --project bench/Store.Benchmarks -- csv-peak [folder]   (or parquet-peak)
 // (see bench/README.md)
-if (args.Length > 0 && CsvPeak.Handles(args[0]))
+if (args.Length > 0 && QueryPeak.Handles(args[0]))
 {
-    return CsvPeak.Run(args);
+    return QueryPeak.Run(args);
 }
 
 // Tables the benchmark processes of this run share (built once, removed at the end).

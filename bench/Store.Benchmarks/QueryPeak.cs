@@ -6,35 +6,37 @@ using Store.Core.Tables;
 namespace Store.Benchmarks;
 
 /// <summary>
-/// Issue 14, memory of a CSV query: the peak working set (Linux <c>VmHWM</c>) of a process that opens
-/// a store holding the 4,000,000-row energies table as CSV (about 225 MB; <see cref="EnergyRows"/>)
-/// read-only and runs the scale query cold, against the target of 512 MiB and, as the baseline, a
-/// process that only opens the store. BenchmarkDotNet cannot measure a peak, so this is a command of
-/// its own: <c>csv-peak [folder]</c> builds the table (in a child process, not measured) unless the
-/// folder already holds it, then runs each measured step in a fresh child process of this program.
+/// Issue 14, memory of a query: the peak working set (Linux <c>VmHWM</c>) of a process that opens
+/// a store holding the 4,000,000-row energies table (<see cref="EnergyRows"/>) as CSV (about 225 MB;
+/// <c>csv-peak [folder]</c>) or Parquet (<c>parquet-peak [folder]</c>) read-only and runs the scale
+/// query cold, against the target of 512 MiB and, as the baseline, a process that only opens the
+/// store. BenchmarkDotNet cannot measure a peak, so these are commands of their own: they build the
+/// table (in a child process, not measured) unless the folder already holds it, then run each
+/// measured step in a fresh child process of this program.
 /// </summary>
-public static class CsvPeak
+public static class QueryPeak
 {
     /// <summary>The peak working set the issue allows the query, in MiB.</summary>
     public const int TargetMiB = 512;
 
-    private const string Report = "csv-peak";
-    private const string BuildStep = "csv-peak-build";
-    private const string QueryStep = "csv-peak-query";
-    private const string BaselineStep = "csv-peak-baseline";
+    private const string BuildStep = "peak-build";
+    private const string QueryStep = "peak-query";
+    private const string BaselineStep = "peak-baseline";
 
     /// <summary>Whether <paramref name="command"/> (the first argument) is one of this class's commands.</summary>
-    public static bool Handles(string command) => command is Report or BuildStep or QueryStep or BaselineStep;
+    public static bool Handles(string command) => command is "csv-peak" or "parquet-peak" or BuildStep or QueryStep or BaselineStep;
 
     /// <summary>Runs the command in <paramref name="args"/>; returns the exit code.</summary>
     public static int Run(string[] args)
     {
         switch (args[0])
         {
-            case Report:
-                return RunReport(args.Length > 1 ? args[1] : null);
+            case "csv-peak":
+                return RunReport(DiskFormat.Csv, args.Length > 1 ? args[1] : null);
+            case "parquet-peak":
+                return RunReport(DiskFormat.Parquet, args.Length > 1 ? args[1] : null);
             case BuildStep:
-                EnergyRows.Build(Folder(args), DiskFormat.Csv);
+                EnergyRows.Build(Folder(args), Enum.Parse<DiskFormat>(args[2]));
                 return 0;
             case QueryStep:
             {
@@ -63,17 +65,18 @@ public static class CsvPeak
     private static string Folder(string[] args) =>
         args.Length > 1 ? args[1] : throw new ArgumentException($"'{args[0]}' needs the store's folder.", nameof(args));
 
-    private static int RunReport(string? folder)
+    private static int RunReport(DiskFormat format, string? folder)
     {
         var owned = folder is null;
-        folder ??= Frames.TempRoot("csv-peak");
+        folder ??= Frames.TempRoot($"{format}-peak".ToLowerInvariant());
+        var extension = format == DiskFormat.Csv ? ".csv" : ".parquet";
         try
         {
-            if (EnergyRows.BytesOnDisk(folder, ".csv") == 0)
+            if (EnergyRows.BytesOnDisk(folder, extension) == 0)
             {
-                Console.WriteLine($"Building the {EnergyRows.Flushes * EnergyRows.FlushRows:N0}-row CSV table in {folder} (not measured) ...");
+                Console.WriteLine($"Building the {EnergyRows.Flushes * EnergyRows.FlushRows:N0}-row {format} table in {folder} (not measured) ...");
                 var clock = Stopwatch.StartNew();
-                if (RunChild(BuildStep, folder) is null)
+                if (RunChild(BuildStep, folder, format.ToString()) is null)
                 {
                     return 1;
                 }
@@ -89,10 +92,10 @@ public static class CsvPeak
             }
 
             var peakMiB = query["peak-kib"] / 1024.0;
-            var csvBytes = EnergyRows.BytesOnDisk(folder, ".csv");
+            var bytes = EnergyRows.BytesOnDisk(folder, extension);
             Console.WriteLine();
-            Console.WriteLine($"CSV table                 {folder}");
-            Console.WriteLine($"CSV file size             {csvBytes:N0} bytes ({csvBytes / 1048576.0:F1} MiB)");
+            Console.WriteLine($"{format} table             {folder}");
+            Console.WriteLine($"Size on disk              {bytes:N0} bytes ({bytes / 1048576.0:F1} MiB)");
             Console.WriteLine($"Query                     runId: {EnergyRows.QueryRunId}, filter: {EnergyRows.QueryFilter} (cold: open \"r\", query, dispose)");
             Console.WriteLine($"Result rows               {query["rows"]:N0}");
             Console.WriteLine($"Query time                {query["seconds"]:F2} s");
@@ -117,7 +120,7 @@ public static class CsvPeak
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(program) == "dotnet")
         {
-            start.ArgumentList.Add(typeof(CsvPeak).Assembly.Location);
+            start.ArgumentList.Add(typeof(QueryPeak).Assembly.Location);
         }
 
         foreach (var arg in args)
