@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need beyond NuGet when it is missing (Debian's
 # python3-numpy and python3-zarr (zarr-python 2.13), run as /usr/bin/python3; Node.js and the npm
-# readers pinned in tests/interop/package-lock.json: DuckDB, apache-arrow, zarrita), then runs dotnet test.
+# readers pinned in tests/interop/package-lock.json: DuckDB, apache-arrow, polars (nodejs-polars), zarrita), then runs dotnet test.
 # Extra arguments go to `dotnet test` (for example --filter or --logger). Then the tests that touch
 # timestamps ([Trait("TimeZone", "any")]) run a second time under TZ=Asia/Kolkata (UTC+05:30), with
 # the same arguments (a --filter narrows both runs; a --logger writes a result file per run), since
@@ -24,7 +24,8 @@ if ((${#missing[@]})); then
 fi
 
 if [ ! -d tests/interop/node_modules/@duckdb/node-api ] || [ ! -d tests/interop/node_modules/apache-arrow ] ||
-  [ ! -d tests/interop/node_modules/zarrita ] || [ ! -d tests/interop/node_modules/@zarrita/storage ]; then
+  [ ! -d tests/interop/node_modules/zarrita ] || [ ! -d tests/interop/node_modules/@zarrita/storage ] ||
+  [ ! -d tests/interop/node_modules/nodejs-polars ]; then
   echo "test.sh: installing the npm readers (tests/interop)"
   npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 fi
