@@ -149,6 +149,41 @@ public class QueryScanTests : IDisposable
         Assert.Equal(["ens_id", "run_id", "micro_id", "potential"], reopened.Get("energies")!.ColumnNames); // the columns are the store's parts'
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(5000)]
+    public async Task Read_StringsAndDoublesTheStoreDecodesItself_EqualWhatWasWritten(int distinct)
+    {
+        // Nulls, empty strings, multi-byte UTF-8 and repeats, over several pages' worth of rows.
+        var values = Enumerable.Range(0, 20_000).Select(i => i % 7 == 3 ? null : (i % distinct) switch
+        {
+            0 => "",
+            1 => "ré·名🙂",
+            var k => $"run{k}",
+        }).ToArray();
+        var doubles = Enumerable.Range(0, 20_000).Select(i => i % 11 == 5 ? (double?)null : i % distinct * 0.25).ToArray();
+        using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
+        {
+            store.Append("t", Table.FromColumns(("s", TableColumn.Of(values)), ("d", TableColumn.Of<double>(doubles))));
+            store.Append("t", Table.FromColumns(("s", TableColumn.Of(values)), ("d", TableColumn.Of<double>(doubles))));
+            store.Flush();
+        }
+
+        await using (var stream = File.OpenRead(_temp.Sub("t.parquet/part-000000.parquet")))
+        {
+            await using var reader = await global::Parquet.ParquetReader.CreateAsync(stream);
+            using var group = reader.OpenRowGroupReader(0);
+            // PLAIN pages, which the store reads itself (StringColumnChunkReader, IntColumnChunkReader).
+            Assert.Contains(global::Parquet.Meta.Encoding.PLAIN, group.GetMetadata(reader.Schema.GetDataFields()[0])!.MetaData!.Encodings);
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+        var read = reopened.Read("t")!;
+        Assert.Equal(values.Concat(values), read.Strings("s"));
+        Assert.Equal(doubles.Concat(doubles), read.Values<double>("d"));
+        Assert.Equal(values.Count(v => v == "ré·名🙂") * 2, reopened.Query("t", filter: "s == 'ré·名🙂'")!.RowCount);
+    }
+
     [Fact]
     public void MayMatch_FollowsTheEvaluatorsRules_AndNeverPrunesWhatItCannotDecide()
     {

@@ -77,7 +77,7 @@ internal sealed class ParquetTableCodec : TableCodec
             var stored = Guard(file, () => ToArrow(reader.Schema, reader.CustomMetadata, file));
             CheckColumns(columns, stored, file);
             var fields = reader.Schema.GetDataFields();
-            var ownWriter = reader.Metadata?.CreatedBy?.StartsWith("Parquet.Net", StringComparison.Ordinal) == true;
+            var ownWriter = OwnWriter(reader);
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var group = Guard(file, () => reader.OpenRowGroupReader(g));
@@ -128,7 +128,7 @@ internal sealed class ParquetTableCodec : TableCodec
             if (decode.Count > 0)
             {
                 var picked = decode.Select(c => schema.GetFieldIndex(columns[c])).ToArray();
-                var decoded = Guard(file, () => ReadGroupAsync(stream, file, index, group, fields, picked, new ArrowSchema(decode.Select(c => subset.GetFieldByIndex(c)), null)).GetAwaiter().GetResult());
+                var decoded = Guard(file, () => ReadGroupAsync(stream, file, index, group, fields, picked, new ArrowSchema(decode.Select(c => subset.GetFieldByIndex(c)), null), ownWriter).GetAwaiter().GetResult());
                 for (var d = 0; d < decode.Count; d++)
                 {
                     arrays[decode[d]] = decoded.Column(d);
@@ -197,7 +197,7 @@ internal sealed class ParquetTableCodec : TableCodec
             var (from, to) = (Math.Max(start, groupStart), Math.Min(stop, groupStart + rows));
             if (to > from)
             {
-                var batch = await ReadGroupAsync(stream, file, g, group, fields, picked, schema);
+                var batch = await ReadGroupAsync(stream, file, g, group, fields, picked, schema, OwnWriter(reader));
                 batches.Add(to - from == rows ? batch : batch.Slice((int)(from - groupStart), (int)(to - from)));
             }
 
@@ -207,17 +207,23 @@ internal sealed class ParquetTableCodec : TableCodec
         return ArrowTable.FromBatches(schema, batches);
     }
 
+    // Whether Parquet.Net wrote the file (the store, or another Parquet.Net user).
+    private static bool OwnWriter(ParquetReader reader) => reader.Metadata?.CreatedBy?.StartsWith("Parquet.Net", StringComparison.Ordinal) == true;
+
     // The picked columns of row group g, as one batch of schema.
-    private static async Task<RecordBatch> ReadGroupAsync(FileStream stream, string file, int g, ParquetRowGroupReader group, DataField[] fields, int[] picked, ArrowSchema schema)
+    private static async Task<RecordBatch> ReadGroupAsync(FileStream stream, string file, int g, ParquetRowGroupReader group, DataField[] fields, int[] picked, ArrowSchema schema, bool ownWriter)
     {
         var rows = checked((int)group.RowCount);
         var arrays = new IArrowArray[picked.Length];
         for (var c = 0; c < picked.Length; c++)
         {
             var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
-            arrays[c] = group.GetMetadata(field) is var chunk && ParquetWorkarounds.Bypasses(chunk, field)
-                ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
-                : await ReadColumnAsync(group, field, type, rows, file);
+            var chunk = group.GetMetadata(field);
+            arrays[c] = ParquetWorkarounds.BypassesStrings(chunk, field, type, ownWriter)
+                ? ParquetWorkarounds.ReadStrings(stream, file, g, chunk, field, rows)
+                : ParquetWorkarounds.Bypasses(chunk, field, type)
+                    ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
+                    : await ReadColumnAsync(group, field, type, rows, file);
         }
 
         return new RecordBatch(schema, arrays, rows);

@@ -9,7 +9,7 @@ using Encoding = Parquet.Meta.Encoding;
 namespace Store.Core.Formats.Parquet.Workarounds;
 
 /// <summary>
-/// Reads one flat INT32 or INT64 column chunk page by page without Parquet.Net: page headers,
+/// Reads one flat INT32, INT64, FLOAT or DOUBLE column chunk page by page without Parquet.Net: page headers,
 /// decompression, definition levels (the column's nulls), and values encoded PLAIN, as a
 /// dictionary, or DELTA_BINARY_PACKED (<see cref="DeltaBinaryPacked"/>). Data pages v1 and v2.
 /// </summary>
@@ -33,14 +33,9 @@ internal static class IntColumnChunkReader
             throw new FormatException($"the column chunk at byte {start}, {chunk.TotalCompressedSize} bytes long, does not lie within the file's {file.Length} bytes");
         }
 
-        // Read at an offset, leaving the stream's position to Parquet.Net, which reads the other columns through it.
-        var bytes = new byte[chunk.TotalCompressedSize];
-        for (var read = 0; read < bytes.Length;)
-        {
-            var got = RandomAccess.Read(file.SafeFileHandle, bytes.AsSpan(read), start + read);
-            read += got > 0 ? got : throw new FormatException($"the column chunk at byte {start} ends early");
-        }
-        var width = chunk.Type == global::Parquet.Meta.Type.INT32 ? 4 : 8;
+        var bytes = ChunkBytes(file, start, chunk.TotalCompressedSize);
+        // FLOAT and DOUBLE values are read as their bits (INT32 / INT64 of the same width).
+        var width = chunk.Type is global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.FLOAT ? 4 : 8;
         var values = new long[rows];
         var present = new bool[rows];
         long[]? dictionary = null;
@@ -90,7 +85,24 @@ internal static class IntColumnChunkReader
         return (values, present);
     }
 
-    private static int ReadDataPage(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, int width, long[]? dictionary, Span<long> values, Span<bool> present)
+    /// <summary>The chunk's bytes, read at their offset: the stream's position is Parquet.Net's, which reads the other columns through it.</summary>
+    internal static byte[] ChunkBytes(FileStream file, long start, long length)
+    {
+        var bytes = new byte[length];
+        for (var read = 0; read < bytes.Length;)
+        {
+            var got = RandomAccess.Read(file.SafeFileHandle, bytes.AsSpan(read), start + read);
+            read += got > 0 ? got : throw new FormatException($"the column chunk at byte {start} ends early");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// A data page's values section, after its definition levels (read into <paramref name="present"/>)
+    /// and decompression; v1 pages are compressed whole, v2 pages after their levels.
+    /// </summary>
+    internal static ReadOnlySpan<byte> PageValues(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, Span<bool> present)
     {
         ReadOnlySpan<byte> data;
         if (page.Type == PageType.DATA_PAGE_V2)
@@ -136,6 +148,12 @@ internal static class IntColumnChunkReader
             data = whole.AsSpan(offset);
         }
 
+        return data;
+    }
+
+    private static int ReadDataPage(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, int width, long[]? dictionary, Span<long> values, Span<bool> present)
+    {
+        var data = PageValues(page, codec, body, optional, present);
         var count = present.Count(true);
         var inPlace = count == values.Length;
         var dense = inPlace ? values : new long[count];
@@ -191,7 +209,7 @@ internal static class IntColumnChunkReader
         return values.Length;
     }
 
-    private static void ReadLevels(bool optional, ReadOnlySpan<byte> levels, Span<bool> present)
+    internal static void ReadLevels(bool optional, ReadOnlySpan<byte> levels, Span<bool> present)
     {
         if (!optional)
         {
@@ -221,7 +239,7 @@ internal static class IntColumnChunkReader
     }
 
     /// <summary>Parquet's RLE / bit-packing hybrid (levels and dictionary indices), <paramref name="width"/> bits per value.</summary>
-    private static void DecodeHybrid(ReadOnlySpan<byte> data, int width, Span<int> values)
+    internal static void DecodeHybrid(ReadOnlySpan<byte> data, int width, Span<int> values)
     {
         if (width > 32)
         {
@@ -275,7 +293,7 @@ internal static class IntColumnChunkReader
         }
     }
 
-    private static byte[] Decompress(CompressionCodec codec, ReadOnlySpan<byte> source, int size)
+    internal static byte[] Decompress(CompressionCodec codec, ReadOnlySpan<byte> source, int size)
     {
         if (size < 0)
         {
@@ -312,7 +330,7 @@ internal static class IntColumnChunkReader
         }
     }
 
-    private static PageInfo PageHeaderOf(ReadOnlySpan<byte> bytes, out int length)
+    internal static PageInfo PageHeaderOf(ReadOnlySpan<byte> bytes, out int length)
     {
         var thrift = new ThriftCompact(bytes);
         var page = new PageInfo { Type = (PageType)(-1), CompressedSize = -1, Compressed = true, DefinitionLevelEncoding = Encoding.RLE };
@@ -387,7 +405,7 @@ internal static class IntColumnChunkReader
     }
 
     /// <summary>What a page header says, for the page kinds read here.</summary>
-    private struct PageInfo
+    internal struct PageInfo
     {
         public PageType Type;
         public int UncompressedSize;

@@ -34,12 +34,52 @@ namespace Store.Core.Formats.Parquet.Workarounds;
 /// </summary>
 internal static class ParquetWorkarounds
 {
-    /// <summary>Whether the store reads <paramref name="field"/>'s chunk <paramref name="chunk"/> itself rather than through Parquet.Net.</summary>
-    public static bool Bypasses([NotNullWhen(true)] ColumnChunk? chunk, DataField field) =>
-        chunk?.MetaData is { Type: global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.INT64 } meta
-        && meta.Encodings.Contains(Encoding.DELTA_BINARY_PACKED)
+    /// <summary>
+    /// Whether the store reads <paramref name="field"/>'s chunk <paramref name="chunk"/> itself rather
+    /// than through Parquet.Net: every DELTA_BINARY_PACKED integer chunk (Parquet.Net reads some
+    /// wrong), and, for speed, flat int32, int64, float and double columns (<paramref name="type"/>)
+    /// whose chunks use only PLAIN and dictionary encodings — Parquet.Net decodes those through
+    /// nullable arrays at several times the cost, and they are what a query scan spends its time on.
+    /// </summary>
+    public static bool Bypasses([NotNullWhen(true)] ColumnChunk? chunk, DataField field, IArrowType type) =>
+        chunk?.MetaData is { } meta
         && field.MaxRepetitionLevel == 0
-        && field.MaxDefinitionLevel <= 1;
+        && field.MaxDefinitionLevel <= 1
+        && ((meta.Type is global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.INT64 && meta.Encodings.Contains(Encoding.DELTA_BINARY_PACKED))
+            || (Plain(meta) && (meta.Type, type) is
+                (global::Parquet.Meta.Type.INT32, Int32Type) or (global::Parquet.Meta.Type.INT64, Int64Type)
+                or (global::Parquet.Meta.Type.FLOAT, FloatType) or (global::Parquet.Meta.Type.DOUBLE, DoubleType)));
+
+    /// <summary>
+    /// Whether a string column's chunk in a file Parquet.Net wrote (<paramref name="ownWriter"/>; its
+    /// strings are valid UTF-8, which other writers do not promise) is read by
+    /// <see cref="StringColumnChunkReader"/>: flat and PLAIN, as Parquet.Net writes them.
+    /// </summary>
+    public static bool BypassesStrings([NotNullWhen(true)] ColumnChunk? chunk, DataField field, IArrowType type, bool ownWriter) =>
+        ownWriter
+        && type is Apache.Arrow.Types.StringType
+        && chunk?.MetaData is { Type: global::Parquet.Meta.Type.BYTE_ARRAY } meta
+        && field.MaxRepetitionLevel == 0
+        && field.MaxDefinitionLevel <= 1
+        && meta.Encodings.All(e => e is Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED);
+
+    /// <summary>A string column's values in row group <paramref name="group"/> (see <see cref="BypassesStrings"/>).</summary>
+    /// <exception cref="CorruptDataException">The chunk is malformed, naming the file, column and row group.</exception>
+    public static IArrowArray ReadStrings(FileStream stream, string file, int group, ColumnChunk chunk, DataField field, int rows)
+    {
+        try
+        {
+            return StringColumnChunkReader.Read(stream, chunk.MetaData!, field.MaxDefinitionLevel > 0, rows);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new CorruptDataException(
+                $"{file}: column '{field.Name}' in row group {group} ({chunk.MetaData!.Type}, {string.Join("/", chunk.MetaData.Encodings)}) cannot be read: {e.Message}.", file, e);
+        }
+    }
+
+    private static bool Plain(ColumnMetaData meta) =>
+        meta.Encodings.All(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE or Encoding.BIT_PACKED);
 
     /// <summary>
     /// The values of <paramref name="field"/> in row group <paramref name="group"/> as an Arrow array of
@@ -56,7 +96,7 @@ internal static class ParquetWorkarounds
         catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException or ArgumentException)
         {
             throw new CorruptDataException(
-                $"{file}: column '{field.Name}' in row group {group} ({chunk.MetaData!.Type}, DELTA_BINARY_PACKED) cannot be read: {e.Message}.", file, e);
+                $"{file}: column '{field.Name}' in row group {group} ({chunk.MetaData!.Type}, {string.Join("/", chunk.MetaData.Encodings)}) cannot be read: {e.Message}.", file, e);
         }
     }
 
@@ -89,8 +129,10 @@ internal static class ParquetWorkarounds
             UInt32Type => Values(values, v => (uint)v),
             Int64Type => Values(values, v => v),
             UInt64Type => Values(values, v => (ulong)v),
+            DoubleType => Values(values, BitConverter.Int64BitsToDouble),
+            FloatType => Values(values, v => BitConverter.Int32BitsToSingle((int)v)),
             TimestampType timestamp => Timestamps(values, timestamp.Unit, element),
-            _ => throw new FormatException($"a column read as {type.Name}; expected integers, a date or a timestamp"),
+            _ => throw new FormatException($"a column read as {type.Name}; expected integers, floats, a date or a timestamp"),
         };
         return ArrowArrayFactory.BuildArray(new ArrayData(type, rows, nulls, 0, [validity, buffer]));
     }

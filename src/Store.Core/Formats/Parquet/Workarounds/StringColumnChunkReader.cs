@@ -1,0 +1,144 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Parquet.Meta;
+using Encoding = Parquet.Meta.Encoding;
+
+namespace Store.Core.Formats.Parquet.Workarounds;
+
+/// <summary>
+/// Reads one flat string (BYTE_ARRAY) column chunk that Parquet.Net wrote straight into an Arrow
+/// string array: the values' UTF-8 bytes are copied from the pages, never turned into .NET strings
+/// and encoded back, which is most of what a query over a string key column costs through
+/// Parquet.Net. Parquet.Net 6.1 writes strings PLAIN (no dictionary), so only PLAIN pages are read
+/// here; v1 or v2, any codec <see cref="IntColumnChunkReader"/> reads.
+/// </summary>
+internal static class StringColumnChunkReader
+{
+    /// <summary>The chunk's values; <paramref name="optional"/> says whether the column has definition levels.</summary>
+    /// <exception cref="FormatException">Anything malformed or not read here (the message says what).</exception>
+    public static StringArray Read(FileStream file, ColumnMetaData chunk, bool optional, int rows)
+    {
+        if (chunk.NumValues != rows)
+        {
+            throw new FormatException($"the column chunk holds {chunk.NumValues} values; its row group has {rows} rows");
+        }
+
+        var start = chunk.DictionaryPageOffset is > 0 and var d && d < chunk.DataPageOffset ? d : chunk.DataPageOffset;
+        if (start < 0 || chunk.TotalCompressedSize <= 0 || chunk.TotalCompressedSize > System.Array.MaxLength || start + chunk.TotalCompressedSize > file.Length)
+        {
+            throw new FormatException($"the column chunk at byte {start}, {chunk.TotalCompressedSize} bytes long, does not lie within the file's {file.Length} bytes");
+        }
+
+        var bytes = IntColumnChunkReader.ChunkBytes(file, start, chunk.TotalCompressedSize);
+        var present = new bool[rows];
+        var offsets = new byte[(rows + 1) * sizeof(int)];
+        var ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan());
+        var values = new Values(Math.Max(16, rows * 4));
+        var row = 0;
+        var position = 0;
+        while (row < rows)
+        {
+            if (position >= bytes.Length)
+            {
+                throw new FormatException($"the column chunk ends after {row} of its {rows} rows");
+            }
+
+            var header = IntColumnChunkReader.PageHeaderOf(bytes.AsSpan(position), out var headerLength);
+            position += headerLength;
+            if (header.CompressedSize < 0 || position + (long)header.CompressedSize > bytes.Length)
+            {
+                throw new FormatException($"a page of {header.CompressedSize} bytes runs past the end of the column chunk");
+            }
+
+            var body = bytes.AsSpan(position, header.CompressedSize);
+            position += header.CompressedSize;
+            switch (header.Type)
+            {
+                case PageType.DATA_PAGE or PageType.DATA_PAGE_V2:
+                    if (header.Values < 0 || header.Values > rows - row)
+                    {
+                        throw new FormatException($"a data page of {header.Values} values after {row} rows; the row group holds {rows}");
+                    }
+
+                    var pagePresent = present.AsSpan(row, header.Values);
+                    var data = IntColumnChunkReader.PageValues(header, chunk.Codec, body, optional, pagePresent).ToArray();
+                    if (header.Encoding != Encoding.PLAIN)
+                    {
+                        throw new FormatException($"a data page encoded {header.Encoding}; expected PLAIN");
+                    }
+
+                    var plainAt = 0;
+                    for (var i = 0; i < pagePresent.Length; i++, row++)
+                    {
+                        if (pagePresent[i])
+                        {
+                            var (from, length) = Plain(data, ref plainAt);
+                            values.Add(data.AsSpan(from, length));
+                        }
+
+                        ends[row + 1] = values.Used;
+                    }
+
+                    break;
+                default:
+                    break; // index pages and pages of kinds added later carry no values
+            }
+        }
+
+        var nulls = present.Count(false);
+        var validity = ArrowBuffer.Empty;
+        if (nulls > 0)
+        {
+            var bits = new ArrowBuffer.BitmapBuilder(rows);
+            foreach (var has in present)
+            {
+                bits.Append(has);
+            }
+
+            validity = bits.Build();
+        }
+
+        return new StringArray(rows, new ArrowBuffer(offsets), new ArrowBuffer(values.Bytes.AsMemory(0, values.Used)), validity, nulls);
+    }
+
+    // One PLAIN byte array: a 4-byte little-endian length, then the bytes.
+    private static (int Start, int Length) Plain(byte[] data, ref int at)
+    {
+        if (at + 4 > data.Length)
+        {
+            throw new FormatException("a PLAIN byte array's length runs past the end of its page");
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(at));
+        if (length < 0 || at + 4 + (long)length > data.Length)
+        {
+            throw new FormatException($"a PLAIN byte array of {length} bytes runs past the end of its page");
+        }
+
+        var start = at + 4;
+        at = start + length;
+        return (start, length);
+    }
+
+    // The column's bytes, grown by doubling.
+    private sealed class Values(int capacity)
+    {
+        public byte[] Bytes { get; private set; } = new byte[capacity];
+
+        public int Used { get; private set; }
+
+        public void Add(ReadOnlySpan<byte> value)
+        {
+            if (Used + value.Length > Bytes.Length)
+            {
+                var bigger = new byte[Math.Max(Used + value.Length, Bytes.Length * 2)];
+                Bytes.AsSpan(0, Used).CopyTo(bigger);
+                Bytes = bigger;
+            }
+
+            value.CopyTo(Bytes.AsSpan(Used));
+            Used += value.Length;
+        }
+    }
+}
