@@ -22,18 +22,7 @@ internal static class IntColumnChunkReader
     /// <exception cref="FormatException">Anything the chunk holds that is malformed or not read here (the message says what).</exception>
     public static (long[] Values, bool[] Present) Read(FileStream file, ColumnMetaData chunk, bool optional, int rows)
     {
-        if (chunk.NumValues != rows)
-        {
-            throw new FormatException($"the column chunk holds {chunk.NumValues} values; its row group has {rows} rows");
-        }
-
-        var start = chunk.DictionaryPageOffset is > 0 and var d && d < chunk.DataPageOffset ? d : chunk.DataPageOffset;
-        if (start < 0 || chunk.TotalCompressedSize <= 0 || chunk.TotalCompressedSize > Array.MaxLength || start + chunk.TotalCompressedSize > file.Length)
-        {
-            throw new FormatException($"the column chunk at byte {start}, {chunk.TotalCompressedSize} bytes long, does not lie within the file's {file.Length} bytes");
-        }
-
-        var bytes = ChunkBytes(file, start, chunk.TotalCompressedSize);
+        var bytes = ChunkBytes(file, chunk, rows);
         // FLOAT and DOUBLE values are read as their bits (INT32 / INT64 of the same width).
         var width = chunk.Type is global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.FLOAT ? 4 : 8;
         var values = new long[rows];
@@ -85,10 +74,25 @@ internal static class IntColumnChunkReader
         return (values, present);
     }
 
-    /// <summary>The chunk's bytes, read at their offset: the stream's position is Parquet.Net's, which reads the other columns through it.</summary>
-    internal static byte[] ChunkBytes(FileStream file, long start, long length)
+    /// <summary>
+    /// The chunk's bytes (its dictionary page, if any, and data pages), checked to hold
+    /// <paramref name="rows"/> values and to lie within the file; read at their offset, since the
+    /// stream's position is Parquet.Net's, which reads the other columns through it.
+    /// </summary>
+    internal static byte[] ChunkBytes(FileStream file, ColumnMetaData chunk, int rows)
     {
-        var bytes = new byte[length];
+        if (chunk.NumValues != rows)
+        {
+            throw new FormatException($"the column chunk holds {chunk.NumValues} values; its row group has {rows} rows");
+        }
+
+        var start = chunk.DictionaryPageOffset is > 0 and var d && d < chunk.DataPageOffset ? d : chunk.DataPageOffset;
+        if (start < 0 || chunk.TotalCompressedSize <= 0 || chunk.TotalCompressedSize > Array.MaxLength || start + chunk.TotalCompressedSize > file.Length)
+        {
+            throw new FormatException($"the column chunk at byte {start}, {chunk.TotalCompressedSize} bytes long, does not lie within the file's {file.Length} bytes");
+        }
+
+        var bytes = new byte[chunk.TotalCompressedSize];
         for (var read = 0; read < bytes.Length;)
         {
             var got = RandomAccess.Read(file.SafeFileHandle, bytes.AsSpan(read), start + read);

@@ -19,18 +19,7 @@ internal static class StringColumnChunkReader
     /// <exception cref="FormatException">Anything malformed or not read here (the message says what).</exception>
     public static StringArray Read(FileStream file, ColumnMetaData chunk, bool optional, int rows)
     {
-        if (chunk.NumValues != rows)
-        {
-            throw new FormatException($"the column chunk holds {chunk.NumValues} values; its row group has {rows} rows");
-        }
-
-        var start = chunk.DictionaryPageOffset is > 0 and var d && d < chunk.DataPageOffset ? d : chunk.DataPageOffset;
-        if (start < 0 || chunk.TotalCompressedSize <= 0 || chunk.TotalCompressedSize > System.Array.MaxLength || start + chunk.TotalCompressedSize > file.Length)
-        {
-            throw new FormatException($"the column chunk at byte {start}, {chunk.TotalCompressedSize} bytes long, does not lie within the file's {file.Length} bytes");
-        }
-
-        var bytes = IntColumnChunkReader.ChunkBytes(file, start, chunk.TotalCompressedSize);
+        var bytes = IntColumnChunkReader.ChunkBytes(file, chunk, rows);
         var present = new bool[rows];
         var offsets = new byte[(rows + 1) * sizeof(int)];
         var ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan());
