@@ -5,7 +5,8 @@ namespace Store.Interop.Tests;
 /// <summary>
 /// A table the store wrote, as the reference readers see it: DuckDB for Parquet, CSV and JSON lines
 /// (a Parquet table folder through the glob of its parts), apache-arrow for Arrow IPC (a folder read
-/// part by part, in the store's part order: by name length, then name).
+/// as pyarrow's dataset finds its parts, in one process: <see cref="Readers.ArrowDataset"/>; 64-bit
+/// integers then come as strings).
 /// </summary>
 public static class TableFiles
 {
@@ -22,7 +23,6 @@ public static class TableFiles
             return Readers.DuckDb(Path.Combine(path, "*." + format), format);
         }
 
-        var parts = Directory.GetFiles(path, "*.arrow").OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal).Select(Readers.Arrow).ToList();
-        return new ReadResult(parts[0].Columns, [.. parts.SelectMany(p => p.Rows)]);
+        return Readers.ArrowDataset(path).Result;
     }
 }
