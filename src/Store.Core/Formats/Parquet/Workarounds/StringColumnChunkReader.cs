@@ -23,7 +23,7 @@ internal static class StringColumnChunkReader
         var present = new bool[rows];
         var offsets = new byte[(rows + 1) * sizeof(int)];
         var ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan());
-        var values = new Values(Math.Max(16, rows * 4));
+        var values = new ArrowBuffer.Builder<byte>(Math.Max(16, rows * 4));
         var row = 0;
         var position = 0;
         while (row < rows)
@@ -51,7 +51,7 @@ internal static class StringColumnChunkReader
                     }
 
                     var pagePresent = present.AsSpan(row, header.Values);
-                    var data = IntColumnChunkReader.PageValues(header, chunk.Codec, body, optional, pagePresent).ToArray();
+                    var data = IntColumnChunkReader.PageValues(header, chunk.Codec, body, optional, pagePresent);
                     if (header.Encoding != Encoding.PLAIN)
                     {
                         throw new FormatException($"a data page encoded {header.Encoding}; expected PLAIN");
@@ -63,10 +63,10 @@ internal static class StringColumnChunkReader
                         if (pagePresent[i])
                         {
                             var (from, length) = Plain(data, ref plainAt);
-                            values.Add(data.AsSpan(from, length));
+                            values.Append(data.Slice(from, length));
                         }
 
-                        ends[row + 1] = values.Used;
+                        ends[row + 1] = values.Length;
                     }
 
                     break;
@@ -88,18 +88,18 @@ internal static class StringColumnChunkReader
             validity = bits.Build();
         }
 
-        return new StringArray(rows, new ArrowBuffer(offsets), new ArrowBuffer(values.Bytes.AsMemory(0, values.Used)), validity, nulls);
+        return new StringArray(rows, new ArrowBuffer(offsets), values.Build(), validity, nulls);
     }
 
     // One PLAIN byte array: a 4-byte little-endian length, then the bytes.
-    private static (int Start, int Length) Plain(byte[] data, ref int at)
+    private static (int Start, int Length) Plain(ReadOnlySpan<byte> data, ref int at)
     {
         if (at + 4 > data.Length)
         {
             throw new FormatException("a PLAIN byte array's length runs past the end of its page");
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(at));
+        var length = BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
         if (length < 0 || at + 4 + (long)length > data.Length)
         {
             throw new FormatException($"a PLAIN byte array of {length} bytes runs past the end of its page");
@@ -108,26 +108,5 @@ internal static class StringColumnChunkReader
         var start = at + 4;
         at = start + length;
         return (start, length);
-    }
-
-    // The column's bytes, grown by doubling.
-    private sealed class Values(int capacity)
-    {
-        public byte[] Bytes { get; private set; } = new byte[capacity];
-
-        public int Used { get; private set; }
-
-        public void Add(ReadOnlySpan<byte> value)
-        {
-            if (Used + value.Length > Bytes.Length)
-            {
-                var bigger = new byte[Math.Max(Used + value.Length, Bytes.Length * 2)];
-                Bytes.AsSpan(0, Used).CopyTo(bigger);
-                Bytes = bigger;
-            }
-
-            value.CopyTo(Bytes.AsSpan(Used));
-            Used += value.Length;
-        }
     }
 }
