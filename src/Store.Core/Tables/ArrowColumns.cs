@@ -6,6 +6,29 @@ namespace Store.Core.Tables;
 /// <summary>Column operations Arrow's C# library lacks: build from values, take rows, concatenate, name types.</summary>
 internal static class ArrowColumns
 {
+    /// <summary>
+    /// The index of the column named exactly <paramref name="name"/> (ordinal), or -1. Arrow's own
+    /// <c>Schema.GetFieldIndex</c> compares names by the current culture, which costs an ICU hash
+    /// per call (a query scan calls it per piece) and can equate names that differ.
+    /// </summary>
+    public static int IndexOfColumn(this Schema schema, string name)
+    {
+        var fields = schema.FieldsList;
+        for (var c = 0; c < fields.Count; c++)
+        {
+            if (string.Equals(fields[c].Name, name, StringComparison.Ordinal))
+            {
+                return c;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The column named exactly <paramref name="name"/> (see <see cref="IndexOfColumn"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such column.</exception>
+    public static Field ColumnNamed(this Schema schema, string name) => schema.FieldsList[schema.IndexOfColumn(name)];
+
     // How Describe names a timestamp without a zone.
     private const string NoZone = "no zone";
 
@@ -47,7 +70,24 @@ internal static class ArrowColumns
             validity.Append(value.HasValue);
         }
 
-        return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, nulls, 0, [validity.Build(), bytes]));
+        return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, nulls, 0, [validity.Build(ManagedArrowMemory.Instance), bytes]));
+    }
+
+    /// <summary>A string column of <paramref name="count"/> rows, each <paramref name="value"/> (a column the file's statistics say is constant).</summary>
+    public static StringArray Repeated(string value, int count)
+    {
+        var one = System.Text.Encoding.UTF8.GetBytes(value);
+        var offsetBytes = GC.AllocateUninitializedArray<byte>((count + 1) * sizeof(int));
+        var offsets = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(offsetBytes.AsSpan());
+        var bytes = GC.AllocateUninitializedArray<byte>(checked(one.Length * count));
+        for (var i = 0; i < count; i++)
+        {
+            offsets[i] = i * one.Length;
+            one.CopyTo(bytes.AsSpan(i * one.Length));
+        }
+
+        offsets[count] = bytes.Length;
+        return new StringArray(count, new ArrowBuffer(offsetBytes), new ArrowBuffer(bytes), ArrowBuffer.Empty, 0);
     }
 
     /// <summary>
@@ -93,7 +133,7 @@ internal static class ArrowColumns
             values.Length,
             new ArrowBuffer(offsetBytes),
             new ArrowBuffer(bytes.AsMemory(0, used)),
-            nulls == 0 ? ArrowBuffer.Empty : validity.Build(),
+            nulls == 0 ? ArrowBuffer.Empty : validity.Build(ManagedArrowMemory.Instance),
             nulls);
 
         static void Grow(ref byte[] buffer, int needed)
@@ -143,14 +183,14 @@ internal static class ArrowColumns
             nulls += valid[i] ? 0 : 1;
         }
 
-        var buffers = new[] { nulls == 0 ? ArrowBuffer.Empty : validity.Build(), data.Build() };
+        var buffers = new[] { nulls == 0 ? ArrowBuffer.Empty : validity.Build(ManagedArrowMemory.Instance), data.Build(ManagedArrowMemory.Instance) };
         return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Length, nulls, 0, buffers));
     }
 
     /// <summary>The listed rows of each piece, in order, as one column of <paramref name="type"/>.</summary>
     public static IArrowArray Take(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces, IArrowType type) => type switch
     {
-        StringType => TableColumn.Of(Gather(pieces, (a, r) => ((StringArray)a).GetString(r))),
+        StringType => TakeStrings(pieces),
         BooleanType => TableColumn.Of<bool>(Gather(pieces, (a, r) => ((BooleanArray)a).GetValue(r))),
         Int8Type => TakePrimitive<sbyte>(pieces, type),
         Int16Type => TakePrimitive<short>(pieces, type),
@@ -166,13 +206,52 @@ internal static class ArrowColumns
         _ => throw new SchemaException($"Columns of type {type.Name} are not supported."),
     };
 
+    // The rows' UTF-8 bytes copied as they are (no .NET string per row).
+    private static StringArray TakeStrings(IReadOnlyList<(IArrowArray Array, int[] Rows)> pieces)
+    {
+        var rows = pieces.Sum(p => p.Rows.Length);
+        long size = 0;
+        foreach (var (array, picked) in pieces)
+        {
+            var offsets = ((StringArray)array).ValueOffsets;
+            foreach (var r in picked)
+            {
+                size += offsets[r + 1] - offsets[r];
+            }
+        }
+
+        var offsetBytes = new byte[(rows + 1) * sizeof(int)];
+        var ends = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(offsetBytes.AsSpan());
+        var bytes = new byte[checked((int)size)];
+        var validity = new ArrowBuffer.BitmapBuilder(rows);
+        int n = 0, used = 0, nulls = 0;
+        foreach (var (array, picked) in pieces)
+        {
+            var strings = (StringArray)array;
+            var offsets = strings.ValueOffsets;
+            var values = strings.Values;
+            foreach (var r in picked)
+            {
+                var valid = strings.IsValid(r);
+                validity.Append(valid);
+                nulls += valid ? 0 : 1;
+                var value = values[offsets[r]..offsets[r + 1]];
+                value.CopyTo(bytes.AsSpan(used));
+                used += value.Length;
+                ends[++n] = used;
+            }
+        }
+
+        return new StringArray(rows, new ArrowBuffer(offsetBytes), new ArrowBuffer(bytes), nulls == 0 ? ArrowBuffer.Empty : validity.Build(ManagedArrowMemory.Instance), nulls);
+    }
+
     /// <summary>One column holding the pieces one after another.</summary>
     public static IArrowArray Concat(IReadOnlyList<IArrowArray> pieces, IArrowType type) =>
         pieces.Count switch
         {
             0 => EmptyOf(type),
             1 => pieces[0],
-            _ => ArrowArrayConcatenator.Concatenate(pieces),
+            _ => ArrowArrayConcatenator.Concatenate(pieces, ManagedArrowMemory.Instance),
         };
 
     /// <summary>An empty column of <paramref name="type"/>.</summary>

@@ -103,7 +103,7 @@ public sealed class Table
     /// <summary>A string column's values (nulls as null).</summary>
     public string?[] Strings(string name) => Column(name) is StringArray strings
         ? Enumerable.Range(0, strings.Length).Select(i => strings.GetString(i)).ToArray()
-        : throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(Schema.GetFieldByName(name).DataType)}, not string.");
+        : throw new SchemaException($"Column '{name}' is {ArrowColumns.Describe(Schema.ColumnNamed(name).DataType)}, not string.");
 
     /// <summary>
     /// A column's values as <typeparamref name="T"/>? (nulls as null): the column's own numeric type or
@@ -191,9 +191,10 @@ public sealed class Table
 
     /// <summary>
     /// The rows whose flag in <paramref name="mask"/> is set. When only whole batches are selected
-    /// they are kept as they are; otherwise the selected rows are gathered into one new batch.
+    /// they are kept as they are (unless <paramref name="copy"/>: the table's arrays are about to be
+    /// reused); otherwise the selected rows are gathered into one new batch.
     /// </summary>
-    internal Table Where(ReadOnlySpan<bool> mask)
+    internal Table Where(ReadOnlySpan<bool> mask, bool copy = false)
     {
         var selected = new List<(RecordBatch Batch, int[] Rows)>();
         var offset = 0;
@@ -221,7 +222,7 @@ public sealed class Table
         var partial = new List<(RecordBatch Batch, int[] Rows)>();
         foreach (var selection in selected)
         {
-            if (selection.Rows.Length == selection.Batch.Length)
+            if (selection.Rows.Length == selection.Batch.Length && !copy)
             {
                 Gather(partial, kept);
                 kept.Add(selection.Batch);
@@ -253,7 +254,7 @@ public sealed class Table
     /// <exception cref="SchemaException">No such column.</exception>
     internal int IndexOf(string name)
     {
-        var index = Schema.GetFieldIndex(name);
+        var index = Schema.IndexOfColumn(name);
         return index >= 0 ? index : throw NoColumn(name, Schema, null);
     }
 

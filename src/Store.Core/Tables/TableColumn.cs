@@ -79,7 +79,7 @@ public static class TableColumn
                     }
                 }
 
-                return boolBuilder.Build();
+                return boolBuilder.Build(ManagedArrowMemory.Instance);
             case IReadOnlyList<DateTime?> times:
                 return Of(TimestampType, times);
         }
@@ -118,6 +118,6 @@ public static class TableColumn
             }
         }
 
-        return builder.Build();
+        return builder.Build(ManagedArrowMemory.Instance);
     }
 }

@@ -116,7 +116,7 @@ internal sealed class TableEntry
                     continue;
                 }
 
-                var incoming = data.Schema.GetFieldByName(field.Name);
+                var incoming = data.Schema.ColumnNamed(field.Name);
                 if (!ArrowColumns.SameType(incoming.DataType, field.DataType))
                 {
                     throw new SchemaException($"Column '{field.Name}' of '{Path}' is {ArrowColumns.Describe(field.DataType)}; the data's is {ArrowColumns.Describe(incoming.DataType)}.", Path);
@@ -241,7 +241,7 @@ internal sealed class TableEntry
                 return current.Where(evaluate(current));
             }
 
-            var tested = FilterColumns(filter).Distinct().OrderBy(name => _schema!.GetFieldIndex(name)).ToList();
+            var tested = FilterColumns(filter).Distinct().OrderBy(name => _schema!.IndexOfColumn(name)).ToList();
             var others = _schema!.FieldsList.Select(f => f.Name).Except(tested).ToList();
             var batches = new List<RecordBatch>();
             foreach (var chunk in _codec.Scan(_root, Path, _schema))
@@ -251,16 +251,20 @@ internal sealed class TableEntry
                     continue;
                 }
 
-                var values = chunk.Read(tested);
+                // The filter's columns are read into rented arrays, which the matching rows are copied out of.
+                using var borrowed = new RentedBuffers();
+                var values = chunk.Read(tested, borrowed);
                 var mask = evaluate(values);
                 if (System.Array.IndexOf(mask, true) < 0)
                 {
                     continue;
                 }
 
-                var rest = others.Count == 0 ? null : chunk.Read(others);
-                var columns = _schema.FieldsList.Select(f => (rest is not null && rest.Schema.GetFieldIndex(f.Name) >= 0 ? rest : values).Column(f.Name)).ToArray();
-                batches.AddRange(Table.OfCheckedBatches(_schema, [new RecordBatch(_schema, columns, checked((int)values.RowCount))]).Where(mask).Batches);
+                // The others are read for the matching rows only.
+                var kept = values.Where(mask, copy: true);
+                var rest = others.Count == 0 ? null : chunk.ReadWhere(others, mask);
+                var columns = _schema.FieldsList.Select(f => (rest is not null && rest.Schema.IndexOfColumn(f.Name) >= 0 ? rest : kept).Column(f.Name)).ToArray();
+                batches.Add(new RecordBatch(_schema, columns, checked((int)kept.RowCount)));
             }
 
             if (_pendingRows > 0)
@@ -420,9 +424,9 @@ internal sealed class TableEntry
     {
         foreach (var column in view?.Columns ?? [])
         {
-            if (_schema!.GetFieldIndex(column) < 0)
+            if (_schema!.IndexOfColumn(column) < 0)
             {
-                throw Table.NoColumn(column, _schema, Path);
+                throw Table.NoColumn(column, _schema!, Path);
             }
         }
     }
@@ -446,7 +450,7 @@ internal sealed class TableEntry
         var problems = new List<string>();
         foreach (var field in _schema!.FieldsList)
         {
-            var index = rows.Schema.GetFieldIndex(field.Name);
+            var index = rows.Schema.IndexOfColumn(field.Name);
             if (index < 0)
             {
                 problems.Add($"missing column '{field.Name}' ({ArrowColumns.Describe(field.DataType)})");
@@ -458,14 +462,14 @@ internal sealed class TableEntry
         }
 
         // An extra column that is a misspelling of a missing one says so.
-        var missing = _schema.FieldsList.Where(f => rows.Schema.GetFieldIndex(f.Name) < 0).Select(f => f.Name).ToList();
-        problems.AddRange(rows.Schema.FieldsList.Where(f => _schema.GetFieldIndex(f.Name) < 0).Select(f => $"extra column '{f.Name}'{NearestName.Hint(f.Name, missing)}"));
+        var missing = _schema.FieldsList.Where(f => rows.Schema.IndexOfColumn(f.Name) < 0).Select(f => f.Name).ToList();
+        problems.AddRange(rows.Schema.FieldsList.Where(f => _schema.IndexOfColumn(f.Name) < 0).Select(f => $"extra column '{f.Name}'{NearestName.Hint(f.Name, missing)}"));
         if (problems.Count > 0)
         {
             throw new SchemaException($"Rows do not fit table '{Path}' ({Table.Describe(_schema)}): {string.Join("; ", problems)}.", Path);
         }
 
-        var order = _schema.FieldsList.Select(f => rows.Schema.GetFieldIndex(f.Name)).ToArray();
+        var order = _schema.FieldsList.Select(f => rows.Schema.IndexOfColumn(f.Name)).ToArray();
         return rows.Batches.Select(b => new RecordBatch(_schema, order.Select(b.Column), b.Length)).ToList();
     }
 }

@@ -237,7 +237,7 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
             return;
         }
 
-        var index = schema.GetFieldIndex(column);
+        var index = schema.IndexOfColumn(column);
         if (index < 0)
         {
             throw new SchemaException(

@@ -73,7 +73,7 @@ internal static class IpcColumns
             }
         }
 
-        return builder.Build();
+        return builder.Build(ManagedArrowMemory.Instance);
     }
 
     // The dictionary's value at each index; a null index (or a null dictionary entry) is a null.
@@ -105,7 +105,7 @@ internal static class IpcColumns
                     }
                 }
 
-                return builder.Build();
+                return builder.Build(ManagedArrowMemory.Instance);
             case BooleanArray bools:
                 return TableColumn.Of<bool>(Enumerable.Range(0, length).Select(i => valid[i] ? bools.GetValue(rows[i]) : null).ToArray());
             default:
@@ -123,7 +123,7 @@ internal static class IpcColumns
                 }
 
                 return ArrowArrayFactory.BuildArray(new ArrayData(
-                    dictionary.Data.DataType, length, nulls, 0, [nulls == 0 ? ArrowBuffer.Empty : validity.Build(), new ArrowBuffer(values)]));
+                    dictionary.Data.DataType, length, nulls, 0, [nulls == 0 ? ArrowBuffer.Empty : validity.Build(ManagedArrowMemory.Instance), new ArrowBuffer(values)]));
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed class IpcTableCodec : TableCodec
     protected override Schema ReadSchema(string file)
     {
         using var stream = File.OpenRead(file);
-        using var reader = IsFileFormat(stream) ? new ArrowFileReader(stream, Codecs) : new ArrowStreamReader(stream, Codecs);
+        using var reader = IsFileFormat(stream) ? new ArrowFileReader(stream, ManagedArrowMemory.Instance, Codecs) : new ArrowStreamReader(stream, ManagedArrowMemory.Instance, Codecs, leaveOpen: false);
         return IpcColumns.ToStoreTable(reader.Schema, [], file).Schema;
     }
 
@@ -48,7 +48,7 @@ internal sealed class IpcTableCodec : TableCodec
     protected override Table LoadFile(string file)
     {
         using var stream = File.OpenRead(file);
-        using var reader = IsFileFormat(stream) ? new ArrowFileReader(stream, Codecs) : new ArrowStreamReader(stream, Codecs);
+        using var reader = IsFileFormat(stream) ? new ArrowFileReader(stream, ManagedArrowMemory.Instance, Codecs) : new ArrowStreamReader(stream, ManagedArrowMemory.Instance, Codecs, leaveOpen: false);
         var batches = new List<RecordBatch>();
         while (reader.ReadNextRecordBatch() is { } batch)
         {

@@ -70,7 +70,7 @@ internal sealed class ParquetTableCodec : TableCodec
     /// <remarks>One piece per row group, with the min/max statistics the file records.</remarks>
     protected override IEnumerable<TableChunk> ScanFile(string file, ArrowSchema columns)
     {
-        using var stream = Guard(file, () => File.OpenRead(file));
+        using var stream = Guard(file, () => new SyncReadFileStream(file));
         var reader = Guard(file, () => ParquetReader.CreateAsync(stream).GetAwaiter().GetResult());
         try
         {
@@ -95,7 +95,7 @@ internal sealed class ParquetTableCodec : TableCodec
     {
         public override ColumnRange? Range(string column)
         {
-            var c = schema.GetFieldIndex(column);
+            var c = schema.IndexOfColumn(column);
             try
             {
                 return c < 0 || group.GetStatistics(fields[c]) is not { } stats
@@ -108,16 +108,22 @@ internal sealed class ParquetTableCodec : TableCodec
             }
         }
 
-        public override ArrowTable Read(IReadOnlyList<string> columns)
+        public override ArrowTable Read(IReadOnlyList<string> columns, RentedBuffers? borrowed = null) => ReadSome(columns, null, borrowed);
+
+        public override ArrowTable ReadWhere(IReadOnlyList<string> columns, bool[] mask) => ReadSome(columns, mask, null);
+
+        // The named columns, every row or the rows mask selects; borrowed: see TableChunk.Read.
+        private ArrowTable ReadSome(IReadOnlyList<string> columns, bool[]? mask, RentedBuffers? borrowed)
         {
-            var subset = new ArrowSchema(columns.Select(name => schema.GetFieldByName(name)), null);
+            var rows = mask is null ? checked((int)group.RowCount) : mask.AsSpan().Count(true);
+            var subset = new ArrowSchema(columns.Select(schema.ColumnNamed), null);
             var arrays = new IArrowArray[columns.Count];
             var decode = new List<int>();
             for (var c = 0; c < columns.Count; c++)
             {
                 if (Constant(columns[c]) is { } value)
                 {
-                    arrays[c] = ArrowColumns.FromStrings(Enumerable.Repeat<string?>(value, checked((int)group.RowCount)).ToArray());
+                    arrays[c] = ArrowColumns.Repeated(value, rows);
                 }
                 else
                 {
@@ -127,15 +133,15 @@ internal sealed class ParquetTableCodec : TableCodec
 
             if (decode.Count > 0)
             {
-                var picked = decode.Select(c => schema.GetFieldIndex(columns[c])).ToArray();
-                var decoded = Guard(file, () => ReadGroupAsync(stream, file, index, group, fields, picked, new ArrowSchema(decode.Select(c => subset.GetFieldByIndex(c)), null), ownWriter).GetAwaiter().GetResult());
+                var picked = decode.Select(c => schema.IndexOfColumn(columns[c])).ToArray();
+                var decoded = Guard(file, () => ReadGroupAsync(stream, file, index, group, fields, picked, new ArrowSchema(decode.Select(c => subset.GetFieldByIndex(c)), null), ownWriter, mask, borrowed).GetAwaiter().GetResult());
                 for (var d = 0; d < decode.Count; d++)
                 {
                     arrays[decode[d]] = decoded.Column(d);
                 }
             }
 
-            return ArrowTable.FromBatches(subset, [new RecordBatch(subset, arrays, checked((int)group.RowCount))]);
+            return ArrowTable.FromBatches(subset, [new RecordBatch(subset, arrays, rows)]);
         }
 
         // A string column whose statistics say every value is the same short string (an ensemble id
@@ -143,7 +149,7 @@ internal sealed class ParquetTableCodec : TableCodec
         // bounds are the values themselves; other writers may truncate them), only short strings, and
         // never numbers (their bounds leave NaN out).
         private string? Constant(string column) =>
-            ownWriter && schema.GetFieldByName(column).DataType is StringType
+            ownWriter && schema.ColumnNamed(column).DataType is StringType
             && Range(column) is { Min: string min, Max: string max, NullCount: 0 }
             && min == max && min.Length <= 16
                 ? min
@@ -171,18 +177,18 @@ internal sealed class ParquetTableCodec : TableCodec
 
     private static async Task<(ArrowSchema Schema, long Rows)> InspectAsync(string file)
     {
-        await using var stream = File.OpenRead(file);
+        await using var stream = new SyncReadFileStream(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
         return (ToArrow(reader.Schema, reader.CustomMetadata, file), reader.RowGroups.Sum(g => g.RowCount));
     }
 
     private static async Task<ArrowTable> LoadAsync(string file, long start, long count, IReadOnlyList<string>? columns)
     {
-        await using var stream = File.OpenRead(file);
+        await using var stream = new SyncReadFileStream(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
         var stored = ToArrow(reader.Schema, reader.CustomMetadata, file);
         var fields = reader.Schema.GetDataFields();
-        var picked = columns?.Select(name => stored.GetFieldIndex(name) is var c and >= 0
+        var picked = columns?.Select(name => stored.IndexOfColumn(name) is var c and >= 0
             ? c
             : throw new SchemaException($"{file}: no column '{name}'; the file has ({ArrowTable.Describe(stored)}).", file)).ToArray()
             ?? [.. Enumerable.Range(0, fields.Length)];
@@ -210,23 +216,49 @@ internal sealed class ParquetTableCodec : TableCodec
     // Whether Parquet.Net wrote the file (the store, or another Parquet.Net user).
     private static bool OwnWriter(ParquetReader reader) => reader.Metadata?.CreatedBy?.StartsWith("Parquet.Net", StringComparison.Ordinal) == true;
 
-    // The picked columns of row group g, as one batch of schema.
-    private static async Task<RecordBatch> ReadGroupAsync(FileStream stream, string file, int g, ParquetRowGroupReader group, DataField[] fields, int[] picked, ArrowSchema schema, bool ownWriter)
+    /// <summary>
+    /// The picked columns of row group <paramref name="g"/> as one batch of <paramref name="schema"/>:
+    /// every row, or only those <paramref name="mask"/> selects (the store's own chunk readers then
+    /// build just those; columns Parquet.Net decodes are taken from the whole). The store's own
+    /// readers build in arrays rented from <paramref name="borrowed"/> when given (see <see cref="TableChunk.Read"/>).
+    /// </summary>
+    private static async Task<RecordBatch> ReadGroupAsync(FileStream stream, string file, int g, ParquetRowGroupReader group, DataField[] fields, int[] picked, ArrowSchema schema, bool ownWriter, bool[]? mask = null, RentedBuffers? borrowed = null)
     {
         var rows = checked((int)group.RowCount);
+        var selected = mask is null ? null : Selected(mask);
         var arrays = new IArrowArray[picked.Length];
         for (var c = 0; c < picked.Length; c++)
         {
             var (field, type) = (fields[picked[c]], schema.GetFieldByIndex(c).DataType);
             var chunk = group.GetMetadata(field);
-            arrays[c] = ParquetWorkarounds.BypassesStrings(chunk, field, type, ownWriter)
-                ? ParquetWorkarounds.ReadStrings(stream, file, g, chunk, field, rows)
-                : ParquetWorkarounds.Bypasses(chunk, field, type)
-                    ? ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows)
-                    : await ReadColumnAsync(group, field, type, rows, file);
+            if (ParquetWorkarounds.Bypasses(chunk, field, type))
+            {
+                arrays[c] = ParquetWorkarounds.ReadColumn(stream, file, g, chunk, field, type, rows, selected, borrowed);
+                continue;
+            }
+
+            var whole = ParquetWorkarounds.BypassesStrings(chunk, field, type, ownWriter)
+                ? ParquetWorkarounds.ReadStrings(stream, file, g, chunk, field, rows, borrowed)
+                : await ReadColumnAsync(group, field, type, rows, file);
+            arrays[c] = selected is null ? whole : ArrowColumns.Take([(whole, selected)], type);
         }
 
-        return new RecordBatch(schema, arrays, rows);
+        return new RecordBatch(schema, arrays, selected?.Length ?? rows);
+    }
+
+    // The indices of the rows a mask selects, ascending.
+    private static int[] Selected(bool[] mask)
+    {
+        var rows = new int[mask.AsSpan().Count(true)];
+        for (int i = 0, n = 0; n < rows.Length; i++)
+        {
+            if (mask[i])
+            {
+                rows[n++] = i;
+            }
+        }
+
+        return rows;
     }
 
     private static async Task WriteRowGroupsAsync(Stream stream, ParquetSchema schema, ArrowTable table, bool append)

@@ -144,7 +144,7 @@ internal static class ParquetTimestamps
             return false;
         }
 
-        await using var stream = File.OpenRead(file);
+        await using var stream = new SyncReadFileStream(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
         var recorded = Recorded(reader.CustomMetadata, file);
         var wanted = MetadataFor(schema) is { } entry ? JsonSerializer.Deserialize<Dictionary<string, string>>(entry.Value)! : [];

@@ -268,7 +268,7 @@ internal abstract class TextTableCodec : TableCodec
         var columns = new (string, IArrowArray)[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
-            var index = schema.GetFieldIndex(names[i]);
+            var index = schema.IndexOfColumn(names[i]);
             var type = schema.GetFieldByIndex(index).DataType;
             try
             {
@@ -329,6 +329,6 @@ internal abstract class TextTableCodec : TableCodec
     private sealed class BlockChunk(string file, Schema schema, TextBlock block) : TableChunk
     {
         /// <inheritdoc />
-        public override Table Read(IReadOnlyList<string> columns) => Guard(file, () => TextTableCodec.Read(file, block, schema, columns));
+        public override Table Read(IReadOnlyList<string> columns, RentedBuffers? borrowed = null) => Guard(file, () => TextTableCodec.Read(file, block, schema, columns));
     }
 }

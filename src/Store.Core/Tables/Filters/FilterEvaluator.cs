@@ -22,6 +22,10 @@ internal static class FilterEvaluator
     {
         var scope = new Scope(table, path, text);
         var mask = new bool[checked((int)table.RowCount)];
+
+        // Unknown columns and type errors first, on no rows, so they are reported in the filter's own
+        // order whatever order the evaluation below picks (see EvaluateChain).
+        Evaluate(filter, scope, null, []);
         var offset = 0;
         foreach (var batch in table.Batches)
         {
@@ -29,17 +33,14 @@ internal static class FilterEvaluator
             offset += batch.Length;
         }
 
-        if (table.Batches.Count == 0)
-        {
-            Evaluate(filter, scope, null, []); // still reports unknown columns and type errors
-        }
-
         return mask;
     }
 
     // Recursion is bounded by how often and, or and not alternate (the parser allows at most
     // FilterParser.MaxDepth levels): a chain of one operator and a run of nots take no stack per term.
-    private static void Evaluate(FilterExpression filter, Scope scope, RecordBatch? batch, Span<bool> mask)
+    // candidates: when given, only rows flagged there can matter (the rest of an 'and' chain is false
+    // for the others), so a costly comparison may skip the rest and leave them false.
+    private static void Evaluate(FilterExpression filter, Scope scope, RecordBatch? batch, Span<bool> mask, ReadOnlySpan<bool> candidates = default)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
@@ -59,7 +60,7 @@ internal static class FilterEvaluator
                 EvaluateChain(filter, scope, batch, mask);
                 break;
             case FilterExpression.Comparison comparison:
-                Compare(comparison, Column(scope, batch, comparison.Column, comparison.Position), mask, scope);
+                Compare(comparison, Column(scope, batch, comparison.Column, comparison.Position), mask, scope, negate ? default : candidates);
                 break;
             case FilterExpression.In list:
                 mask.Clear();
@@ -86,12 +87,19 @@ internal static class FilterEvaluator
         }
     }
 
-    // a and b and c …: every operand of the chain, left to right, combined into the mask; stops
-    // early once no row can change (and: none left; or: all kept).
+    // a and b and c …: every operand of the chain combined into the mask; stops early once no row
+    // can change (and: none left; or: all kept). Over rows, an 'and' chain tests fixed-width columns
+    // before strings and the rest, and a later string comparison only the rows still in (the result
+    // is the same in any order; errors were found beforehand, in the filter's order).
     private static void EvaluateChain(FilterExpression chain, Scope scope, RecordBatch? batch, Span<bool> mask)
     {
         var isAnd = chain is FilterExpression.And;
         var operands = Operands(chain, isAnd);
+        if (isAnd && batch is not null)
+        {
+            operands = [.. operands.OrderBy(operand => Cost(operand, batch))];
+        }
+
         Evaluate(operands[0], scope, batch, mask);
         bool[]? other = null;
         for (var k = 1; k < operands.Count; k++)
@@ -102,13 +110,24 @@ internal static class FilterEvaluator
             }
 
             other ??= new bool[mask.Length];
-            Evaluate(operands[k], scope, batch, other);
+            Evaluate(operands[k], scope, batch, other, isAnd ? mask : default);
             for (var i = 0; i < mask.Length; i++)
             {
                 mask[i] = isAnd ? mask[i] & other[i] : mask[i] | other[i];
             }
         }
     }
+
+    // How costly an operand is to test per row: a comparison on a fixed-width column, on a string column, anything else.
+    private static int Cost(FilterExpression operand, RecordBatch batch) =>
+        operand is FilterExpression.Comparison comparison && batch.Schema.IndexOfColumn(comparison.Column) is var c and >= 0
+            ? batch.Schema.GetFieldByIndex(c).DataType switch
+            {
+                Apache.Arrow.Types.FixedWidthType and not Apache.Arrow.Types.BooleanType => 0,
+                Apache.Arrow.Types.StringType => 1,
+                _ => 2,
+            }
+            : 2;
 
     // The operands of a run of one operator, in order, whatever the shape of its tree (the parser
     // builds left-leaning chains; parentheses can lean the other way), without recursion.
@@ -141,7 +160,7 @@ internal static class FilterEvaluator
     private static IArrowArray Column(Scope scope, RecordBatch? batch, string name, int position)
     {
         var schema = scope.Table.Schema;
-        var index = schema.GetFieldIndex(name);
+        var index = schema.IndexOfColumn(name);
         if (index < 0)
         {
             throw new FilterException(
@@ -153,7 +172,7 @@ internal static class FilterEvaluator
         return batch?.Column(index) ?? ArrowColumns.EmptyOf(schema.GetFieldByIndex(index).DataType);
     }
 
-    private static void Compare(FilterExpression.Comparison comparison, IArrowArray column, Span<bool> mask, Scope scope)
+    private static void Compare(FilterExpression.Comparison comparison, IArrowArray column, Span<bool> mask, Scope scope, ReadOnlySpan<bool> candidates = default)
     {
         var literal = comparison.Value;
         if (literal.IsNull)
@@ -190,7 +209,7 @@ internal static class FilterEvaluator
                 var bytes = strings.Values;
                 for (var i = 0; i < mask.Length; i++)
                 {
-                    mask[i] = Holds(op, bytes[offsets[i]..offsets[i + 1]].SequenceCompareTo(utf8));
+                    mask[i] = (candidates.IsEmpty || candidates[i]) && Holds(op, bytes[offsets[i]..offsets[i + 1]].SequenceCompareTo(utf8));
                 }
 
                 ClearNulls(strings, mask);
@@ -273,11 +292,55 @@ internal static class FilterEvaluator
         ClearNulls(column, mask);
     }
 
+    // One loop per operator, so the comparison is not chosen again per row. CompareTo orders NaN
+    // below every number, as the other comparisons here do.
     private static void Loop<T>(ReadOnlySpan<T> values, double literal, Op op, Span<bool> mask) where T : struct, System.Numerics.INumberBase<T>
     {
-        for (var i = 0; i < mask.Length; i++)
+        values = values[..mask.Length];
+        switch (op)
         {
-            mask[i] = Holds(op, double.CreateTruncating(values[i]).CompareTo(literal));
+            case Op.Equal:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    mask[i] = double.CreateTruncating(values[i]).CompareTo(literal) == 0;
+                }
+
+                break;
+            case Op.NotEqual:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    mask[i] = double.CreateTruncating(values[i]).CompareTo(literal) != 0;
+                }
+
+                break;
+            case Op.Less:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    mask[i] = double.CreateTruncating(values[i]).CompareTo(literal) < 0;
+                }
+
+                break;
+            case Op.LessOrEqual:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    mask[i] = double.CreateTruncating(values[i]).CompareTo(literal) <= 0;
+                }
+
+                break;
+            case Op.Greater:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    mask[i] = double.CreateTruncating(values[i]).CompareTo(literal) > 0;
+                }
+
+                break;
+            default:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    mask[i] = double.CreateTruncating(values[i]).CompareTo(literal) >= 0;
+                }
+
+                break;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using K4os.Compression.LZ4;
 using Parquet.Meta;
 using Snappier;
@@ -16,17 +17,18 @@ namespace Store.Core.Formats.Parquet.Workarounds;
 internal static class IntColumnChunkReader
 {
     /// <summary>
-    /// Every value of the chunk as 64 bits (INT32 values sign-extended) and whether each row holds one
-    /// (false: null). <paramref name="optional"/> says whether the column has definition levels.
+    /// Reads every value of the chunk as 64 bits (INT32 values sign-extended) into <paramref name="values"/>
+    /// and whether each row holds one (false: null) into <paramref name="present"/>, one per row of the
+    /// row group; scratch space comes from <paramref name="scratch"/>. <paramref name="optional"/>
+    /// says whether the column has definition levels.
     /// </summary>
     /// <exception cref="FormatException">Anything the chunk holds that is malformed or not read here (the message says what).</exception>
-    public static (long[] Values, bool[] Present) Read(FileStream file, ColumnMetaData chunk, bool optional, int rows)
+    public static void Read(FileStream file, ColumnMetaData chunk, bool optional, Span<long> values, Span<bool> present, RentedBuffers scratch)
     {
-        var bytes = ChunkBytes(file, chunk, rows);
+        var rows = values.Length;
+        var bytes = ChunkBytes(file, chunk, rows, scratch);
         // FLOAT and DOUBLE values are read as their bits (INT32 / INT64 of the same width).
         var width = chunk.Type is global::Parquet.Meta.Type.INT32 or global::Parquet.Meta.Type.FLOAT ? 4 : 8;
-        var values = new long[rows];
-        var present = new bool[rows];
         long[]? dictionary = null;
         var row = 0;
         var position = 0;
@@ -37,19 +39,19 @@ internal static class IntColumnChunkReader
                 throw new FormatException($"the column chunk ends after {row} of its {rows} rows");
             }
 
-            var header = PageHeaderOf(bytes.AsSpan(position), out var headerLength);
+            var header = PageHeaderOf(bytes.Span[position..], out var headerLength);
             position += headerLength;
             if (header.CompressedSize < 0 || position + (long)header.CompressedSize > bytes.Length)
             {
                 throw new FormatException($"a page of {header.CompressedSize} bytes runs past the end of the column chunk");
             }
 
-            var body = bytes.AsMemory(position, header.CompressedSize);
+            var body = bytes.Slice(position, header.CompressedSize);
             position += header.CompressedSize;
             switch (header.Type)
             {
                 case PageType.DICTIONARY_PAGE:
-                    var plain = Decompress(chunk.Codec, body.Span, header.UncompressedSize);
+                    var plain = Decompress(chunk.Codec, body.Span, header.UncompressedSize, scratch);
                     if (header.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY) || (long)header.Values * width > plain.Length)
                     {
                         throw new FormatException($"a dictionary page of {header.Values} values encoded {header.Encoding} in {plain.Length} bytes; expected PLAIN values");
@@ -64,14 +66,12 @@ internal static class IntColumnChunkReader
                         throw new FormatException($"a data page of {header.Values} values after {row} rows; the row group holds {rows}");
                     }
 
-                    row += ReadDataPage(header, chunk.Codec, body.Span, optional, width, dictionary, values.AsSpan(row, header.Values), present.AsSpan(row, header.Values));
+                    row += ReadDataPage(header, chunk.Codec, body.Span, optional, width, dictionary, values.Slice(row, header.Values), present.Slice(row, header.Values), scratch);
                     break;
                 default:
                     break; // index pages and pages of kinds added later carry no values
             }
         }
-
-        return (values, present);
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ internal static class IntColumnChunkReader
     /// <paramref name="rows"/> values and to lie within the file; read at their offset, since the
     /// stream's position is Parquet.Net's, which reads the other columns through it.
     /// </summary>
-    internal static byte[] ChunkBytes(FileStream file, ColumnMetaData chunk, int rows)
+    internal static Memory<byte> ChunkBytes(FileStream file, ColumnMetaData chunk, int rows, RentedBuffers scratch)
     {
         if (chunk.NumValues != rows)
         {
@@ -92,10 +92,10 @@ internal static class IntColumnChunkReader
             throw new FormatException($"the column chunk at byte {start}, {chunk.TotalCompressedSize} bytes long, does not lie within the file's {file.Length} bytes");
         }
 
-        var bytes = new byte[chunk.TotalCompressedSize];
+        var bytes = scratch.RentMemory<byte>((int)chunk.TotalCompressedSize);
         for (var read = 0; read < bytes.Length;)
         {
-            var got = RandomAccess.Read(file.SafeFileHandle, bytes.AsSpan(read), start + read);
+            var got = RandomAccess.Read(file.SafeFileHandle, bytes.Span[read..], start + read);
             read += got > 0 ? got : throw new FormatException($"the column chunk at byte {start} ends early");
         }
 
@@ -106,7 +106,7 @@ internal static class IntColumnChunkReader
     /// A data page's values section, after its definition levels (read into <paramref name="present"/>)
     /// and decompression; v1 pages are compressed whole, v2 pages after their levels.
     /// </summary>
-    internal static ReadOnlySpan<byte> PageValues(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, Span<bool> present)
+    internal static ReadOnlySpan<byte> PageValues(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, Span<bool> present, RentedBuffers scratch)
     {
         ReadOnlySpan<byte> data;
         if (page.Type == PageType.DATA_PAGE_V2)
@@ -118,15 +118,15 @@ internal static class IntColumnChunkReader
                 throw new FormatException($"a v2 data page with {page.RepetitionLevelsLength} bytes of repetition and {page.DefinitionLevelsLength} of definition levels in {body.Length} bytes");
             }
 
-            ReadLevels(optional, body[..page.DefinitionLevelsLength], present);
+            ReadLevels(optional, body[..page.DefinitionLevelsLength], present, scratch);
             var rest = body[(int)levels..];
             data = page.Compressed && codec != CompressionCodec.UNCOMPRESSED
-                ? Decompress(codec, rest, checked(page.UncompressedSize - (int)levels))
+                ? Decompress(codec, rest, checked(page.UncompressedSize - (int)levels), scratch)
                 : rest;
         }
         else
         {
-            var whole = Decompress(codec, body, page.UncompressedSize);
+            var whole = Decompress(codec, body, page.UncompressedSize, scratch);
             var offset = 0;
             if (optional)
             {
@@ -141,7 +141,7 @@ internal static class IntColumnChunkReader
                     throw new FormatException($"{length} bytes of definition levels in a page of {whole.Length}");
                 }
 
-                ReadLevels(optional, whole.AsSpan(4, length), present);
+                ReadLevels(optional, whole.Slice(4, length), present, scratch);
                 offset = 4 + length;
             }
             else
@@ -149,18 +149,18 @@ internal static class IntColumnChunkReader
                 present.Fill(true);
             }
 
-            data = whole.AsSpan(offset);
+            data = whole[offset..];
         }
 
         return data;
     }
 
-    private static int ReadDataPage(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, int width, long[]? dictionary, Span<long> values, Span<bool> present)
+    private static int ReadDataPage(PageInfo page, CompressionCodec codec, ReadOnlySpan<byte> body, bool optional, int width, long[]? dictionary, Span<long> values, Span<bool> present, RentedBuffers scratch)
     {
-        var data = PageValues(page, codec, body, optional, present);
+        var data = PageValues(page, codec, body, optional, present, scratch);
         var count = present.Count(true);
         var inPlace = count == values.Length;
-        var dense = inPlace ? values : new long[count];
+        var dense = inPlace ? values : scratch.Rent<long>(count);
         switch (page.Encoding)
         {
             case Encoding.PLAIN:
@@ -177,7 +177,7 @@ internal static class IntColumnChunkReader
                     throw new FormatException("a dictionary-encoded page without a dictionary page before it");
                 }
 
-                var indices = new int[count];
+                var indices = scratch.Rent<int>(count);
                 DecodeHybrid(data[1..], data[0], indices);
                 for (var i = 0; i < count; i++)
                 {
@@ -213,7 +213,7 @@ internal static class IntColumnChunkReader
         return values.Length;
     }
 
-    internal static void ReadLevels(bool optional, ReadOnlySpan<byte> levels, Span<bool> present)
+    internal static void ReadLevels(bool optional, ReadOnlySpan<byte> levels, Span<bool> present, RentedBuffers scratch)
     {
         if (!optional)
         {
@@ -221,7 +221,7 @@ internal static class IntColumnChunkReader
             return;
         }
 
-        var decoded = new int[present.Length];
+        var decoded = scratch.Rent<int>(present.Length);
         DecodeHybrid(levels, 1, decoded);
         for (var i = 0; i < decoded.Length; i++)
         {
@@ -236,6 +236,12 @@ internal static class IntColumnChunkReader
 
     private static void DecodePlain(ReadOnlySpan<byte> data, int width, Span<long> values)
     {
+        if (width == 8 && BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.Cast<byte, long>(data[..(values.Length * 8)]).CopyTo(values);
+            return;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = width == 4 ? BinaryPrimitives.ReadInt32LittleEndian(data[(i * 4)..]) : BinaryPrimitives.ReadInt64LittleEndian(data[(i * 8)..]);
@@ -297,19 +303,19 @@ internal static class IntColumnChunkReader
         }
     }
 
-    internal static byte[] Decompress(CompressionCodec codec, ReadOnlySpan<byte> source, int size)
+    internal static Span<byte> Decompress(CompressionCodec codec, ReadOnlySpan<byte> source, int size, RentedBuffers scratch)
     {
         if (size < 0)
         {
             throw new FormatException($"an uncompressed page size of {size}");
         }
 
-        var target = new byte[size];
+        var target = scratch.Rent<byte>(size);
         var written = codec switch
         {
             CompressionCodec.UNCOMPRESSED when source.Length == size => Copy(source, target),
             CompressionCodec.SNAPPY => Snappy.Decompress(source, target),
-            CompressionCodec.ZSTD => new Decompressor().Unwrap(source, target),
+            CompressionCodec.ZSTD => Unzstd(source, target),
             CompressionCodec.LZ4_RAW => LZ4Codec.Decode(source, target),
             CompressionCodec.GZIP => Inflate(new GZipStream(new MemoryStream(source.ToArray()), CompressionMode.Decompress), target),
             CompressionCodec.BROTLI => BrotliDecoder.TryDecompress(source, target, out var count) ? count : -1,
@@ -319,13 +325,19 @@ internal static class IntColumnChunkReader
         return written == size ? target : throw new FormatException($"a {codec} page that holds {written} bytes; its header says {size}");
     }
 
-    private static int Copy(ReadOnlySpan<byte> source, byte[] target)
+    private static int Unzstd(ReadOnlySpan<byte> source, Span<byte> target)
+    {
+        using var decompressor = new Decompressor();
+        return decompressor.Unwrap(source, target);
+    }
+
+    private static int Copy(ReadOnlySpan<byte> source, Span<byte> target)
     {
         source.CopyTo(target);
         return source.Length;
     }
 
-    private static int Inflate(Stream stream, byte[] target)
+    private static int Inflate(Stream stream, Span<byte> target)
     {
         using (stream)
         {

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Memory;
@@ -70,13 +72,16 @@ internal static class ParquetWorkarounds
         && field.MaxDefinitionLevel <= 1
         && meta.Encodings.All(e => e is Encoding.PLAIN or Encoding.RLE or Encoding.BIT_PACKED);
 
-    /// <summary>A string column's values in row group <paramref name="group"/> (see <see cref="BypassesStrings"/>).</summary>
+    /// <summary>
+    /// A string column's values in row group <paramref name="group"/> (see <see cref="BypassesStrings"/>),
+    /// in arrays rented from <paramref name="borrowed"/> when given (valid until it is disposed).
+    /// </summary>
     /// <exception cref="CorruptDataException">The chunk is malformed, naming the file, column and row group.</exception>
-    public static IArrowArray ReadStrings(FileStream stream, string file, int group, ColumnChunk chunk, DataField field, int rows)
+    public static IArrowArray ReadStrings(FileStream stream, string file, int group, ColumnChunk chunk, DataField field, int rows, RentedBuffers? borrowed = null)
     {
         try
         {
-            return StringColumnChunkReader.Read(stream, chunk.MetaData!, field.MaxDefinitionLevel > 0, rows);
+            return StringColumnChunkReader.Read(stream, chunk.MetaData!, field.MaxDefinitionLevel > 0, rows, borrowed);
         }
         catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException or ArgumentException)
         {
@@ -90,14 +95,40 @@ internal static class ParquetWorkarounds
 
     /// <summary>
     /// The values of <paramref name="field"/> in row group <paramref name="group"/> as an Arrow array of
-    /// <paramref name="type"/> (the type the codec gives the column: an integer type or a timestamp).
+    /// <paramref name="type"/> (the type the codec gives the column: a number type or a timestamp):
+    /// every row, or only the rows <paramref name="selected"/> lists (ascending indices). 64-bit
+    /// columns of every row are built in an array rented from <paramref name="borrowed"/> when given.
     /// </summary>
     /// <exception cref="CorruptDataException">The chunk is malformed or holds what is not read here, naming the file, column and row group.</exception>
-    public static IArrowArray ReadColumn(FileStream stream, string file, int group, ColumnChunk chunk, DataField field, IArrowType type, int rows)
+    public static IArrowArray ReadColumn(FileStream stream, string file, int group, ColumnChunk chunk, DataField field, IArrowType type, int rows, int[]? selected = null, RentedBuffers? borrowed = null)
     {
         try
         {
-            var (values, present) = IntColumnChunkReader.Read(stream, chunk.MetaData!, field.MaxDefinitionLevel > 0, rows);
+            using var scratch = new RentedBuffers();
+            var present = scratch.Rent<bool>(rows);
+            if (selected is null && type is Int64Type or UInt64Type or DoubleType)
+            {
+                // 64-bit values as they are (a double's are its bits): decoded straight into the column's buffer.
+                var bytes = borrowed?.RentMemory<byte>(rows * sizeof(long)) ?? GC.AllocateUninitializedArray<byte>(rows * sizeof(long));
+                IntColumnChunkReader.Read(stream, chunk.MetaData!, field.MaxDefinitionLevel > 0, MemoryMarshal.Cast<byte, long>(bytes.Span), present, scratch);
+                return ArrowArrayFactory.BuildArray(new ArrayData(type, rows, present.Count(false), 0, [Validity(present), new ArrowBuffer(bytes)]));
+            }
+
+            var values = scratch.Rent<long>(rows);
+            IntColumnChunkReader.Read(stream, chunk.MetaData!, field.MaxDefinitionLevel > 0, values, present, scratch);
+            if (selected is not null)
+            {
+                var someValues = scratch.Rent<long>(selected.Length);
+                var somePresent = scratch.Rent<bool>(selected.Length);
+                for (var i = 0; i < selected.Length; i++)
+                {
+                    someValues[i] = values[selected[i]];
+                    somePresent[i] = present[selected[i]];
+                }
+
+                return ToArrow(someValues, somePresent, type, field.SchemaElement);
+            }
+
             return ToArrow(values, present, type, field.SchemaElement);
         }
         catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException or ArgumentException)
@@ -107,50 +138,72 @@ internal static class ParquetWorkarounds
         }
     }
 
-    private static IArrowArray ToArrow(long[] values, bool[] present, IArrowType type, SchemaElement? element)
+    private static IArrowArray ToArrow(ReadOnlySpan<long> values, ReadOnlySpan<bool> present, IArrowType type, SchemaElement? element)
     {
         var rows = values.Length;
-        var nulls = present.Count(false);
-        var validity = ArrowBuffer.Empty;
-        if (nulls > 0)
-        {
-            var bits = new byte[(rows + 7) / 8];
-            for (var i = 0; i < rows; i++)
-            {
-                if (present[i])
-                {
-                    bits[i >> 3] |= (byte)(1 << (i & 7));
-                }
-            }
-
-            validity = new ArrowBuffer(bits);
-        }
-
         var buffer = type switch
         {
-            Int8Type => Values(values, v => (sbyte)v),
-            Int16Type => Values(values, v => (short)v),
-            Int32Type => Values(values, v => (int)v),
-            UInt8Type => Values(values, v => (byte)v),
-            UInt16Type => Values(values, v => (ushort)v),
-            UInt32Type => Values(values, v => (uint)v),
-            Int64Type => Values(values, v => v),
-            UInt64Type => Values(values, v => (ulong)v),
-            DoubleType => Values(values, BitConverter.Int64BitsToDouble),
-            FloatType => Values(values, v => BitConverter.Int32BitsToSingle((int)v)),
+            Int8Type => Narrowed<sbyte>(values),
+            Int16Type => Narrowed<short>(values),
+            Int32Type => Narrowed<int>(values),
+            UInt8Type => Narrowed<byte>(values),
+            UInt16Type => Narrowed<ushort>(values),
+            UInt32Type => Narrowed<uint>(values),
+            Int64Type or UInt64Type or DoubleType => Copied(values), // the 64 bits as they are (a double's are its bits)
+            FloatType => Floats(values),
             TimestampType timestamp => Timestamps(values, timestamp.Unit, element),
             _ => throw new FormatException($"a column read as {type.Name}; expected integers, floats, a date or a timestamp"),
         };
-        return ArrowArrayFactory.BuildArray(new ArrayData(type, rows, nulls, 0, [validity, buffer]));
+        return ArrowArrayFactory.BuildArray(new ArrayData(type, rows, present.Count(false), 0, [Validity(present), buffer]));
     }
 
-    private static ArrowBuffer Values<T>(long[] values, Func<long, T> convert) where T : unmanaged
+    // Arrow's validity bitmap for the rows' flags; none when every row holds a value.
+    private static ArrowBuffer Validity(ReadOnlySpan<bool> present)
     {
-        var bytes = new byte[values.Length * Marshal.SizeOf<T>()];
+        if (!present.Contains(false))
+        {
+            return ArrowBuffer.Empty;
+        }
+
+        var bits = new byte[(present.Length + 7) / 8];
+        for (var i = 0; i < present.Length; i++)
+        {
+            if (present[i])
+            {
+                bits[i >> 3] |= (byte)(1 << (i & 7));
+            }
+        }
+
+        return new ArrowBuffer(bits);
+    }
+
+    // The values' low bits as T (an INT32 column read sign-extended, or a narrower logical type).
+    private static ArrowBuffer Narrowed<T>(ReadOnlySpan<long> values) where T : unmanaged, IBinaryInteger<T>
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(values.Length * Unsafe.SizeOf<T>());
         var typed = MemoryMarshal.Cast<byte, T>(bytes.AsSpan());
         for (var i = 0; i < values.Length; i++)
         {
-            typed[i] = convert(values[i]);
+            typed[i] = T.CreateTruncating(values[i]);
+        }
+
+        return new ArrowBuffer(bytes);
+    }
+
+    private static ArrowBuffer Copied(ReadOnlySpan<long> values)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(values.Length * sizeof(long));
+        MemoryMarshal.AsBytes(values).CopyTo(bytes);
+        return new ArrowBuffer(bytes);
+    }
+
+    private static ArrowBuffer Floats(ReadOnlySpan<long> values)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(values.Length * sizeof(float));
+        var typed = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
+        for (var i = 0; i < values.Length; i++)
+        {
+            typed[i] = BitConverter.Int32BitsToSingle((int)values[i]);
         }
 
         return new ArrowBuffer(bytes);
@@ -160,7 +213,7 @@ internal static class ParquetWorkarounds
     /// Dates (days) and timestamps (in the file's unit) as the Arrow type's unit: exact when it is finer,
     /// truncated toward zero when it is coarser (as Parquet.Net's DateTime path does for nanoseconds).
     /// </summary>
-    private static ArrowBuffer Timestamps(long[] values, TimeUnit unit, SchemaElement? element)
+    private static ArrowBuffer Timestamps(ReadOnlySpan<long> values, TimeUnit unit, SchemaElement? element)
     {
         var target = unit switch
         {
@@ -188,8 +241,16 @@ internal static class ParquetWorkarounds
             throw new FormatException($"a timestamp column annotated {logical?.ToString() ?? element?.ConvertedType?.ToString() ?? "nothing"}; expected DATE or TIMESTAMP");
         }
 
-        return Values(values, v => days
-            ? checked(v * 86_400 * target)
-            : target >= source!.Value ? checked(v * (target / source.Value)) : v / (source.Value / target));
+        var bytes = GC.AllocateUninitializedArray<byte>(values.Length * sizeof(long));
+        var scaled = MemoryMarshal.Cast<byte, long>(bytes.AsSpan());
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            scaled[i] = days
+                ? checked(v * 86_400 * target)
+                : target >= source!.Value ? checked(v * (target / source.Value)) : v / (source.Value / target);
+        }
+
+        return new ArrowBuffer(bytes);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
+using Store.Core.Tables;
 using Parquet.Meta;
 using Encoding = Parquet.Meta.Encoding;
 
@@ -15,15 +16,23 @@ namespace Store.Core.Formats.Parquet.Workarounds;
 /// </summary>
 internal static class StringColumnChunkReader
 {
-    /// <summary>The chunk's values; <paramref name="optional"/> says whether the column has definition levels.</summary>
+    /// <summary>
+    /// The chunk's values; <paramref name="optional"/> says whether the column has definition levels.
+    /// Built in arrays rented from <paramref name="borrowed"/> when given (valid until it is disposed).
+    /// </summary>
     /// <exception cref="FormatException">Anything malformed or not read here (the message says what).</exception>
-    public static StringArray Read(FileStream file, ColumnMetaData chunk, bool optional, int rows)
+    public static StringArray Read(FileStream file, ColumnMetaData chunk, bool optional, int rows, RentedBuffers? borrowed = null)
     {
-        var bytes = IntColumnChunkReader.ChunkBytes(file, chunk, rows);
-        var present = new bool[rows];
-        var offsets = new byte[(rows + 1) * sizeof(int)];
-        var ends = MemoryMarshal.Cast<byte, int>(offsets.AsSpan());
-        var values = new ArrowBuffer.Builder<byte>(Math.Max(16, rows * 4));
+        using var scratch = new RentedBuffers();
+        var bytes = IntColumnChunkReader.ChunkBytes(file, chunk, rows, scratch).Span;
+        var present = scratch.Rent<bool>(rows);
+        var offsets = New((rows + 1) * sizeof(int));
+        var ends = MemoryMarshal.Cast<byte, int>(offsets.Span);
+        ends[0] = 0;
+        // The values' bytes: the chunk's uncompressed size less a 4-byte length per row, plus page
+        // headers and levels; a file that understates it (or nulls, which have no length) costs a regrowth.
+        var values = New((int)Math.Clamp(chunk.TotalUncompressedSize - (4L * rows), 16, System.Array.MaxLength));
+        var used = 0;
         var row = 0;
         var position = 0;
         while (row < rows)
@@ -33,14 +42,14 @@ internal static class StringColumnChunkReader
                 throw new FormatException($"the column chunk ends after {row} of its {rows} rows");
             }
 
-            var header = IntColumnChunkReader.PageHeaderOf(bytes.AsSpan(position), out var headerLength);
+            var header = IntColumnChunkReader.PageHeaderOf(bytes[position..], out var headerLength);
             position += headerLength;
             if (header.CompressedSize < 0 || position + (long)header.CompressedSize > bytes.Length)
             {
                 throw new FormatException($"a page of {header.CompressedSize} bytes runs past the end of the column chunk");
             }
 
-            var body = bytes.AsSpan(position, header.CompressedSize);
+            var body = bytes.Slice(position, header.CompressedSize);
             position += header.CompressedSize;
             switch (header.Type)
             {
@@ -50,8 +59,8 @@ internal static class StringColumnChunkReader
                         throw new FormatException($"a data page of {header.Values} values after {row} rows; the row group holds {rows}");
                     }
 
-                    var pagePresent = present.AsSpan(row, header.Values);
-                    var data = IntColumnChunkReader.PageValues(header, chunk.Codec, body, optional, pagePresent);
+                    var pagePresent = present.Slice(row, header.Values);
+                    var data = IntColumnChunkReader.PageValues(header, chunk.Codec, body, optional, pagePresent, scratch);
                     if (header.Encoding != Encoding.PLAIN)
                     {
                         throw new FormatException($"a data page encoded {header.Encoding}; expected PLAIN");
@@ -63,10 +72,18 @@ internal static class StringColumnChunkReader
                         if (pagePresent[i])
                         {
                             var (from, length) = Plain(data, ref plainAt);
-                            values.Append(data.Slice(from, length));
+                            if (used + length > values.Length)
+                            {
+                                var larger = New((int)Math.Min(System.Array.MaxLength, Math.Max(2L * values.Length, (long)used + length)));
+                                values[..used].CopyTo(larger);
+                                values = larger;
+                            }
+
+                            data.Slice(from, length).CopyTo(values.Span[used..]);
+                            used += length;
                         }
 
-                        ends[row + 1] = values.Length;
+                        ends[row + 1] = used;
                     }
 
                     break;
@@ -85,10 +102,14 @@ internal static class StringColumnChunkReader
                 bits.Append(has);
             }
 
-            validity = bits.Build();
+            validity = bits.Build(ManagedArrowMemory.Instance);
         }
 
-        return new StringArray(rows, new ArrowBuffer(offsets), values.Build(), validity, nulls);
+        // Trimmed when the estimate was far off, so a loaded table does not keep the slack.
+        var kept = borrowed is null && used < values.Length / 2 ? values[..used].ToArray() : values[..used];
+        return new StringArray(rows, new ArrowBuffer(offsets), new ArrowBuffer(kept), validity, nulls);
+
+        Memory<byte> New(int length) => borrowed?.RentMemory<byte>(length) ?? GC.AllocateUninitializedArray<byte>(length);
     }
 
     // One PLAIN byte array: a 4-byte little-endian length, then the bytes.
