@@ -150,6 +150,68 @@ public class QueryScanTests : IDisposable
     }
 
     [Theory]
+    [InlineData("potential >= 0")] // every row of every part
+    [InlineData("run_id != 'none' and micro_id >= 0")]
+    [InlineData("micro_id < 250")] // parts 0 and 1 whole, part 2 in half
+    public void Query_WholePartsMatching_KeepTheirValuesWhileLaterPartsAreDecoded(string filter)
+    {
+        // The filter's columns are decoded into arrays the scan reuses for the next part: what a
+        // query keeps of them must be copied out, also when every row of a part matches.
+        using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
+        {
+            for (var part = 0; part < 4; part++)
+            {
+                store.Append("energies", Energies($"run{part}", part * 100));
+                store.Flush();
+            }
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+        var all = reopened.Read("energies")!;
+        var expected = all.Where(FilterEvaluator.Evaluate(FilterParser.Parse(filter), all, "energies"));
+        var actual = reopened.Query("energies", filter: filter)!;
+        Assert.True(actual.RowCount >= 250);
+        Assert.Equal(expected.Values<long>("micro_id"), actual.Values<long>("micro_id"));
+        Assert.Equal(expected.Values<double>("potential"), actual.Values<double>("potential"));
+        Assert.Equal(expected.Strings("run_id"), actual.Strings("run_id"));
+    }
+
+    [Fact]
+    public void Query_FilterWithSeveralMistakes_ReportsTheFirstInTheFiltersOrder()
+    {
+        // Cheap terms are tested first over rows, but errors are found before that, left to right.
+        using (var store = new TableStore(_temp.Path, "w", DiskFormat.Parquet))
+        {
+            store.Append("energies", Energies("run0", 0));
+            store.Flush();
+        }
+
+        using var reopened = new TableStore(_temp.Path, "r", DiskFormat.Parquet);
+        var first = Assert.Throws<FilterException>(() => reopened.Query("energies", filter: "run_id > 3 and potential > 'high'"));
+        Assert.Contains("'run_id'", first.Message);
+        var unknown = Assert.Throws<FilterException>(() => reopened.Query("energies", filter: "run_id == 'run0' and nosuch > 1 and potential > 'x'"));
+        Assert.Contains("no column 'nosuch'", unknown.Message);
+    }
+
+    [Theory]
+    [InlineData(DiskFormat.Parquet)]
+    [InlineData(DiskFormat.Ipc)]
+    [InlineData(DiskFormat.None)]
+    public void Columns_WhoseNamesDifferOnlyInUnicodeForm_AreTwoColumns(DiskFormat format)
+    {
+        // "café" precomposed and decomposed compare equal by culture; the store matches names exactly.
+        const string composed = "caf\u00e9", decomposed = "cafe\u0301";
+        using var store = new TableStore(format == DiskFormat.None ? "" : _temp.Path, "w", format);
+        store.Append("t", Table.FromColumns((composed, TableColumn.Of<long>([1, 2, 3])), (decomposed, TableColumn.Of<long>([10, 20, 30]))));
+        store.Flush();
+        Assert.Equal([10L, 20L, 30L], ((Apache.Arrow.Int64Array)store.ReadColumn("t", decomposed)!).Values.ToArray());
+        Assert.Equal([1L, 2L, 3L], store.Read("t", TableView.Select(composed))!.Values<long>(composed));
+        var matched = store.Query("t", filter: $"`{decomposed}` > 25")!;
+        Assert.Equal([30L], matched.Values<long>(decomposed));
+        Assert.Equal([3L], matched.Values<long>(composed));
+    }
+
+    [Theory]
     [InlineData(5)]
     [InlineData(5000)]
     public async Task Read_StringsAndDoublesTheStoreDecodesItself_EqualWhatWasWritten(int distinct)
