@@ -50,6 +50,13 @@ public sealed record ActorStoreOptions
     /// </summary>
     public long MaxBufferedBytes { get; init; } = 256L << 20;
 
+    /// <summary>
+    /// The most one table read or query may return, in bytes of Arrow buffers; a larger result is
+    /// refused with <see cref="Store.Core.ResultTooLargeException"/> as soon as the rows read pass it,
+    /// so a read takes at most this plus one piece of the table. Array stores ignore it. <b>Default</b>: 1 GiB.
+    /// </summary>
+    public long MaxResultBytes { get; init; } = 1L << 30;
+
     /// <summary>Commands a client may have sent and not yet had answered; past it, callers wait. <b>Default</b>: 4096.</summary>
     public int MaxPendingCommands { get; init; } = 4096;
 

@@ -94,6 +94,11 @@ public static class ActorStoreOptionsValidator
             problems.Add($"{Name}.MaxBufferedBytes is {options.MaxBufferedBytes}; expected at least 1.");
         }
 
+        if (options.MaxResultBytes < 1)
+        {
+            problems.Add($"{Name}.MaxResultBytes is {options.MaxResultBytes}; expected at least 1.");
+        }
+
         if (options.MaxPendingCommands < 1)
         {
             problems.Add($"{Name}.MaxPendingCommands is {options.MaxPendingCommands}; expected at least 1.");

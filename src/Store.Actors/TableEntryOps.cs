@@ -7,7 +7,7 @@ namespace Store.Actors;
 internal sealed class TableEntryOps(TableStore store) : EntryOps<Table, TableView, TableReference>(store, "a table", "a table view")
 {
     public TableEntryOps(ActorStoreOptions options)
-        : this(new TableStore(options.Root, StoreModes.Parse(options.Mode), options.DiskFormat))
+        : this(new TableStore(options.Root, StoreModes.Parse(options.Mode), options.DiskFormat) { MaxResultBytes = options.MaxResultBytes })
     {
     }
 

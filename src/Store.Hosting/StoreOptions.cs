@@ -49,6 +49,9 @@ public sealed class StoreOptions
     /// <summary>Unflushed bytes each store may buffer before its paths flush on their own. <b>Default</b>: 256 MiB.</summary>
     public long MaxBufferedBytes { get; set; } = 256L << 20;
 
+    /// <summary>The most one table read or query may return, in bytes of Arrow buffers; larger results are refused. <b>Default</b>: 1 GiB.</summary>
+    public long MaxResultBytes { get; set; } = 1L << 30;
+
     /// <summary>How often the host flushes both stores. <b>Default</b>: 30 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -86,5 +89,6 @@ public sealed class StoreOptions
         JournalConnectionString = Durability == Durability.Journal && StoreModes.Parse(Mode).CanWrite() ? ResolvedJournalConnectionString() : null,
         JournalProvider = JournalProvider,
         MaxBufferedBytes = MaxBufferedBytes,
+        MaxResultBytes = MaxResultBytes,
     };
 }

@@ -81,6 +81,11 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             problems.Add($"{key}:MaxBufferedBytes must be positive; found {options.MaxBufferedBytes}.");
         }
 
+        if (options.MaxResultBytes <= 0)
+        {
+            problems.Add($"{key}:MaxResultBytes must be positive; found {options.MaxResultBytes}.");
+        }
+
         if (!ActorStoreOptionsValidator.IsTimeout(options.FlushInterval))
         {
             problems.Add($"{key}:FlushInterval must be positive (for example 00:00:30) and at most {ActorStoreOptionsValidator.MaxTimeout}; found {options.FlushInterval}.");

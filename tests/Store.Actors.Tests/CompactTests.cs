@@ -7,7 +7,8 @@ namespace Store.Actors.Tests;
 
 /// <summary>
 /// Compaction through the actor store: the flushed parts become one, rows not flushed yet stay
-/// buffered, and a journaled store reopened afterwards replays nothing twice.
+/// buffered, and a journaled store reopened afterwards replays nothing twice. Also the read limit
+/// (MaxResultBytes) as the actor store applies it.
 /// </summary>
 public class CompactTests : IDisposable
 {
@@ -45,5 +46,20 @@ public class CompactTests : IDisposable
 
         await using var reopened = TableActorStore.Open(options);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (long?)i), (await reopened.ReadAsync("e"))!.Values<long>("micro_id"));
+    }
+
+    [Fact]
+    public async Task QueryAndRead_PastMaxResultBytes_AreRefusedTyped_AndThePathKeepsServing()
+    {
+        // 8 bytes per row: 1,000 rows are 8,000 bytes, past the 4,096 allowed; 500 fit.
+        await using var store = TableActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Parquet, MaxResultBytes = 4_096 });
+        await store.AppendAsync("e", Rows(0, 1_000));
+        await store.FlushAsync();
+        var error = await Assert.ThrowsAsync<ResultTooLargeException>(() => store.QueryAsync("e", filter: "micro_id >= 0"));
+        Assert.Contains("MaxResultBytes = 4,096", error.Message);
+        await Assert.ThrowsAsync<ResultTooLargeException>(() => store.ReadAsync("e"));
+        Assert.Equal(500, (await store.QueryAsync("e", filter: "micro_id < 500"))!.RowCount);
+        await store.AppendAsync("e", Rows(1_000, 10));
+        Assert.Equal(10, (await store.ReadAsync("e", TableView.Rows(1_000, 1_010)))!.RowCount);
     }
 }

@@ -23,6 +23,7 @@ public class StoreOptionsValidatorTests
         "JournalProvider null" => new StoreOptions { JournalProvider = null! },
         "JournalConnectionString blank" => new StoreOptions { JournalConnectionString = " " },
         "MaxBufferedBytes 0" => new StoreOptions { MaxBufferedBytes = 0 },
+        "MaxResultBytes -1" => new StoreOptions { MaxResultBytes = -1 },
         "FlushInterval 25 days" => new StoreOptions { FlushInterval = TimeSpan.FromDays(25) },
         "FlushInterval max" => new StoreOptions { FlushInterval = TimeSpan.MaxValue },
         "FlushInterval infinite" => new StoreOptions { FlushInterval = Timeout.InfiniteTimeSpan },
@@ -42,6 +43,7 @@ public class StoreOptionsValidatorTests
     [InlineData("JournalProvider null", "Store:JournalProvider")]
     [InlineData("JournalConnectionString blank", "Store:JournalConnectionString")]
     [InlineData("MaxBufferedBytes 0", "Store:MaxBufferedBytes")]
+    [InlineData("MaxResultBytes -1", "Store:MaxResultBytes")]
     [InlineData("FlushInterval 25 days", "Store:FlushInterval")]
     [InlineData("FlushInterval max", "Store:FlushInterval")]
     [InlineData("FlushInterval infinite", "Store:FlushInterval")]

@@ -231,14 +231,18 @@ internal abstract class TableCodec
     /// </summary>
     public virtual bool ReadsRanges => false;
 
-    /// <summary>Rows <c>[start, start + count)</c> of the named columns of entry <paramref name="path"/>; only the files holding them are read.</summary>
+    /// <summary>
+    /// Rows <c>[start, start + count)</c> of the named columns of entry <paramref name="path"/>; only
+    /// the files holding them are read, each counted against <paramref name="budget"/> as it is.
+    /// </summary>
     /// <exception cref="CorruptDataException">A file cannot be read.</exception>
-    public Table LoadRange(string root, string path, long start, long count, IReadOnlyList<string> columns)
+    /// <exception cref="ResultTooLargeException">The rows read so far pass the budget.</exception>
+    public Table LoadRange(string root, string path, long start, long count, IReadOnlyList<string> columns, ResultBudget budget)
     {
         var files = StoredFiles(root, path);
         if (files.Count == 1)
         {
-            return Guard(files[0], () => LoadRangeFile(files[0], start, count, columns));
+            return Guard(files[0], () => LoadRangeFile(files[0], start, count, columns, budget));
         }
 
         var pieces = new List<Table>();
@@ -254,7 +258,7 @@ internal abstract class TableCodec
             var (from, to) = (Math.Max(start, fileStart), Math.Min(start + count, fileStart + rows));
             if (to > from)
             {
-                pieces.Add(Guard(file, () => LoadRangeFile(file, from - fileStart, to - from, columns)));
+                pieces.Add(Guard(file, () => LoadRangeFile(file, from - fileStart, to - from, columns, budget)));
             }
 
             fileStart += rows;
@@ -423,9 +427,16 @@ internal abstract class TableCodec
     /// <summary>Reads every row of <paramref name="file"/>.</summary>
     protected abstract Table LoadFile(string file);
 
-    /// <summary>Reads rows <c>[start, start + count)</c> of the named columns; by default the whole file is read first.</summary>
-    protected virtual Table LoadRangeFile(string file, long start, long count, IReadOnlyList<string> columns) =>
-        LoadFile(file).Slice(start, count).Select(columns);
+    /// <summary>
+    /// Reads rows <c>[start, start + count)</c> of the named columns, counting them against
+    /// <paramref name="budget"/>; by default the whole file is read first.
+    /// </summary>
+    protected virtual Table LoadRangeFile(string file, long start, long count, IReadOnlyList<string> columns, ResultBudget budget)
+    {
+        var rows = LoadFile(file).Slice(start, count).Select(columns);
+        budget.Add(rows);
+        return rows;
+    }
 
     /// <summary>Writes <paramref name="table"/> as a complete file into <paramref name="stream"/>.</summary>
     protected abstract void WriteFile(Stream stream, Table table);

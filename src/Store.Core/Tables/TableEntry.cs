@@ -156,22 +156,13 @@ internal sealed class TableEntry
         }
     }
 
-    /// <summary>Every row, kept in memory until the next flush (for queries, which scan it all), or null when there is no table.</summary>
-    public Table? ReadAll()
-    {
-        lock (Gate)
-        {
-            EnsureLoaded();
-            return _exists ? Current() : null;
-        }
-    }
-
     /// <summary>
     /// The selected rows and columns (everything without a view), or null when there is no table.
     /// Rows in a file whose format reads ranges (Parquet) are read from the file, only the row
     /// groups and columns the view covers, and not kept.
     /// </summary>
-    public Table? Read(TableView? view)
+    /// <exception cref="ResultTooLargeException">The rows take more than <paramref name="maxResultBytes"/>; found before reading past it.</exception>
+    public Table? Read(TableView? view, long maxResultBytes = long.MaxValue)
     {
         lock (Gate)
         {
@@ -187,28 +178,34 @@ internal sealed class TableEntry
                 var current = Current();
                 if (view is null)
                 {
+                    new ResultBudget(Path, maxResultBytes).Add(current);
                     return current;
                 }
 
                 var (from, length) = view.Range(current.RowCount, Path);
                 var rows = current.Slice(from, length);
-                return view.Columns is null ? rows : rows.Select(view.Columns);
+                var selected = view.Columns is null ? rows : rows.Select(view.Columns);
+                new ResultBudget(Path, maxResultBytes).Add(selected);
+                return selected;
             }
 
             var (start, count) = view?.Range(RowCount, Path) ?? (0, RowCount);
             var columns = view?.Columns ?? [.. _schema!.FieldsList.Select(f => f.Name)];
             var schema = Table.Empty(_schema!).Select(columns).Schema;
             var fromFile = Math.Clamp(StoredRows - start, 0, count);
+            var budget = new ResultBudget(Path, maxResultBytes);
             var batches = new List<RecordBatch>();
             if (fromFile > 0)
             {
-                var stored = _codec.LoadRange(_root, Path, start, fromFile, columns);
+                var stored = _codec.LoadRange(_root, Path, start, fromFile, columns, budget);
                 batches.AddRange(Table.FromBatches(schema, stored.Batches).Batches);
             }
 
             if (count > fromFile)
             {
-                batches.AddRange(Pending().Slice(Math.Max(0, start - StoredRows), count - fromFile).Select(columns).Batches);
+                var pending = Pending().Slice(Math.Max(0, start - StoredRows), count - fromFile).Select(columns);
+                budget.Add(pending);
+                batches.AddRange(pending.Batches);
             }
 
             return Table.OfCheckedBatches(schema, batches);
@@ -224,7 +221,8 @@ internal sealed class TableEntry
     /// </summary>
     /// <exception cref="FilterException">An unknown column or a literal of the wrong type, found before any file is read.</exception>
     /// <exception cref="CorruptDataException">A piece that had to be read cannot be; the message names its file.</exception>
-    public Table? Query(FilterExpression filter, Func<Table, bool[]> evaluate)
+    /// <exception cref="ResultTooLargeException">The matches take more than <paramref name="maxResultBytes"/>; found before scanning further.</exception>
+    public Table? Query(FilterExpression filter, Func<Table, bool[]> evaluate, long maxResultBytes = long.MaxValue)
     {
         lock (Gate)
         {
@@ -235,10 +233,13 @@ internal sealed class TableEntry
             }
 
             evaluate(Table.Empty(_schema!));
+            var budget = new ResultBudget(Path, maxResultBytes);
             if (_codec is null || _needsRewrite || _flushed is not null)
             {
                 var current = Current();
-                return current.Where(evaluate(current));
+                var matches = current.Where(evaluate(current));
+                budget.Add(matches);
+                return matches;
             }
 
             var tested = FilterColumns(filter).Distinct().OrderBy(name => _schema!.IndexOfColumn(name)).ToList();
@@ -265,12 +266,15 @@ internal sealed class TableEntry
                 var rest = others.Count == 0 ? null : chunk.ReadWhere(others, mask);
                 var columns = _schema.FieldsList.Select(f => (rest is not null && rest.Schema.IndexOfColumn(f.Name) >= 0 ? rest : kept).Column(f.Name)).ToArray();
                 batches.Add(new RecordBatch(_schema, columns, checked((int)kept.RowCount)));
+                budget.Add(batches[^1]);
             }
 
             if (_pendingRows > 0)
             {
                 var pending = Pending();
-                batches.AddRange(pending.Where(evaluate(pending)).Batches);
+                var matches = pending.Where(evaluate(pending));
+                budget.Add(matches);
+                batches.AddRange(matches.Batches);
             }
 
             return batches.Count <= 1 ? Table.OfCheckedBatches(_schema, batches) : Merged(_schema, batches);

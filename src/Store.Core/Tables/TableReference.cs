@@ -10,10 +10,12 @@ namespace Store.Core.Tables;
 public sealed class TableReference
 {
     private readonly TableEntry _entry;
+    private readonly long _maxResultBytes;
 
-    internal TableReference(TableEntry entry)
+    internal TableReference(TableEntry entry, long maxResultBytes)
     {
         _entry = entry;
+        _maxResultBytes = maxResultBytes;
     }
 
     /// <summary>The table's path.</summary>
@@ -30,7 +32,8 @@ public sealed class TableReference
 
     /// <summary>The selected rows and columns (everything when <paramref name="view"/> is null).</summary>
     /// <exception cref="SchemaException">Rows outside the table or an unknown column.</exception>
-    public Table Read(TableView? view = null) => _entry.Read(view) ?? throw Missing();
+    /// <exception cref="ResultTooLargeException">The rows take more than the store's <see cref="TableStore.MaxResultBytes"/>.</exception>
+    public Table Read(TableView? view = null) => _entry.Read(view, _maxResultBytes) ?? throw Missing();
 
     /// <summary>One column's values as a single Arrow array.</summary>
     /// <exception cref="SchemaException">No such column.</exception>

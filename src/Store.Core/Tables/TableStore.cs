@@ -17,6 +17,7 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
 {
     private readonly TableCodec? _codec;
     private readonly ConcurrentDictionary<string, TableEntry> _entries = new(StringComparer.Ordinal);
+    private readonly long _maxResultBytes = long.MaxValue;
 
     /// <summary>Opens a table store; <paramref name="mode"/> is a seed token (<c>r</c>, <c>r+</c>, <c>a</c>, <c>w</c>, <c>w-</c>).</summary>
     /// <param name="path">The root folder; empty for <see cref="DiskFormat.None"/>.</param>
@@ -151,12 +152,27 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
         return _entries.Values.Where(e => e.Exists).Select(e => e.Path).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The most one <see cref="Read"/>, <see cref="Query"/> or <see cref="ReadColumn"/> may return, in
+    /// bytes of Arrow buffers (8 per number, the UTF-8 bytes plus 4 per string). A larger result is
+    /// refused with <see cref="ResultTooLargeException"/> as soon as the rows read pass it, so a
+    /// read never takes more memory than this plus one piece of the table (a Parquet part or row
+    /// group, 64 KiB of CSV). <b>Default</b>: no limit.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public long MaxResultBytes
+    {
+        get => _maxResultBytes;
+        init => _maxResultBytes = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxResultBytes), value, "MaxResultBytes must be at least 1.");
+    }
+
     /// <summary>A live handle on the table that reads only what is asked of it (see <see cref="TableReference"/>), or null.</summary>
-    public override TableReference? Get(string path) => Existing(path) is { } entry ? new TableReference(entry) : null;
+    public override TableReference? Get(string path) => Existing(path) is { } entry ? new TableReference(entry, MaxResultBytes) : null;
 
     /// <inheritdoc />
     /// <exception cref="SchemaException">Rows outside the table or an unknown column.</exception>
-    public override Table? Read(string path, TableView? view = null) => Existing(path)?.Read(view);
+    /// <exception cref="ResultTooLargeException">The rows take more than <see cref="MaxResultBytes"/>.</exception>
+    public override Table? Read(string path, TableView? view = null) => Existing(path)?.Read(view, MaxResultBytes);
 
     /// <summary>One column of the table as a single Arrow array, or null when there is no table.</summary>
     /// <exception cref="SchemaException">No such column.</exception>
@@ -169,6 +185,7 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     /// </summary>
     /// <exception cref="SchemaException">A key is given that the table has no column for (or one of another type); the key column is named.</exception>
     /// <exception cref="FilterException">A malformed filter, an unknown column or a type mismatch; the message quotes the filter and the position.</exception>
+    /// <exception cref="ResultTooLargeException">The matches take more than <see cref="MaxResultBytes"/>.</exception>
     public Table? Query(string path, string? ensId = null, string? runId = null, long? microId = null, string? filter = null)
     {
         var entry = Existing(path);
@@ -203,11 +220,11 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
 
         if (conditions.Count == 0)
         {
-            return entry.ReadAll();
+            return entry.Read(null, MaxResultBytes);
         }
 
         var condition = conditions.Aggregate((a, b) => new FilterExpression.And(a, b));
-        return entry.Query(condition, rows => FilterEvaluator.Evaluate(condition, rows, path, filter));
+        return entry.Query(condition, rows => FilterEvaluator.Evaluate(condition, rows, path, filter), MaxResultBytes);
     }
 
     /// <summary>

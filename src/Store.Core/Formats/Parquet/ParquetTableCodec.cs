@@ -64,7 +64,7 @@ internal sealed class ParquetTableCodec : TableCodec
     protected override ArrowSchema ReadSchema(string file) => InspectFile(file).Schema;
 
     /// <inheritdoc />
-    protected override ArrowTable LoadFile(string file) => LoadAsync(file, 0, long.MaxValue, null).GetAwaiter().GetResult();
+    protected override ArrowTable LoadFile(string file) => LoadAsync(file, 0, long.MaxValue, null, null).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     /// <remarks>One piece per row group, with the min/max statistics the file records.</remarks>
@@ -161,8 +161,8 @@ internal sealed class ParquetTableCodec : TableCodec
 
     /// <inheritdoc />
     /// <remarks>Only the row groups that hold the rows are opened, and in them only the named columns are decoded.</remarks>
-    protected override ArrowTable LoadRangeFile(string file, long start, long count, IReadOnlyList<string> columns) =>
-        LoadAsync(file, start, count, columns).GetAwaiter().GetResult();
+    protected override ArrowTable LoadRangeFile(string file, long start, long count, IReadOnlyList<string> columns, ResultBudget budget) =>
+        LoadAsync(file, start, count, columns, budget).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     /// <remarks>
@@ -182,7 +182,8 @@ internal sealed class ParquetTableCodec : TableCodec
         return (ToArrow(reader.Schema, reader.CustomMetadata, file), reader.RowGroups.Sum(g => g.RowCount));
     }
 
-    private static async Task<ArrowTable> LoadAsync(string file, long start, long count, IReadOnlyList<string>? columns)
+    // Rows [start, start + count) of the columns (all when null), row group by row group, each counted against the budget.
+    private static async Task<ArrowTable> LoadAsync(string file, long start, long count, IReadOnlyList<string>? columns, ResultBudget? budget)
     {
         await using var stream = new SyncReadFileStream(file);
         await using var reader = await ParquetReader.CreateAsync(stream);
@@ -205,6 +206,7 @@ internal sealed class ParquetTableCodec : TableCodec
             {
                 var batch = await ReadGroupAsync(stream, file, g, group, fields, picked, schema, OwnWriter(reader));
                 batches.Add(to - from == rows ? batch : batch.Slice((int)(from - groupStart), (int)(to - from)));
+                budget?.Add(batches[^1]);
             }
 
             groupStart += rows;
