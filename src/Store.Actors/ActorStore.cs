@@ -43,7 +43,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         Kind = kind;
         Journaled = StoreActorConfig.IsJournaled(options);
         _budget = new BufferBudget(options.MaxBufferedBytes, options.MaxPendingCommands);
-        Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{Root}", _budget));
+        Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{options.StoreId ?? Root}", _budget));
         _budget.Pressure = () => Coordinator.Tell(MemoryPressure.Instance);
         StoreMetrics.Track(this);
 

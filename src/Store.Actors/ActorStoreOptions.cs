@@ -34,8 +34,21 @@ public sealed record ActorStoreOptions
     /// </summary>
     public string? JournalConnectionString { get; init; }
 
-    /// <summary>The linq2db provider name of the journal database. <b>Default</b>: <c>SQLite.MS</c>.</summary>
+    /// <summary>
+    /// The linq2db provider name of the journal database: <c>SQLite.MS</c>, or a server database
+    /// such as <c>PostgreSQL</c> / <c>PostgreSQL.15</c> (Npgsql) with <see cref="JournalConnectionString"/>.
+    /// <b>Default</b>: <c>SQLite.MS</c>.
+    /// </summary>
     public string JournalProvider { get; init; } = "SQLite.MS";
+
+    /// <summary>
+    /// The name that identifies the store in its journal. Its events are kept under this name, so a
+    /// store opened again under another path to the same files (a mount point that differs from
+    /// machine to machine, a symlink) finds them; two stores that share a journal database need
+    /// different names. Letters, digits, <c>.</c>, <c>_</c> and <c>-</c>. <b>Default</b>: null, the
+    /// root's full path.
+    /// </summary>
+    public string? StoreId { get; init; }
 
     /// <summary>
     /// Journal events a path lets its flushes cover before it deletes them. Deleting is a database

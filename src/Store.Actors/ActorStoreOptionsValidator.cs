@@ -104,6 +104,11 @@ public static class ActorStoreOptionsValidator
             problems.Add($"{Name}.MaxPendingCommands is {options.MaxPendingCommands}; expected at least 1.");
         }
 
+        if (options.StoreId is { } storeId && !IsStoreId(storeId))
+        {
+            problems.Add($"{Name}.StoreId is {Show(storeId)}; expected 1 to 100 letters, digits, '.', '_' or '-' (or null for the root's path).");
+        }
+
         CheckTimeout(problems, nameof(ActorStoreOptions.AskTimeout), options.AskTimeout);
         CheckTimeout(problems, nameof(ActorStoreOptions.FlushTimeout), options.FlushTimeout);
         CheckTimeout(problems, nameof(ActorStoreOptions.PassivateAfter), options.PassivateAfter);
@@ -124,6 +129,10 @@ public static class ActorStoreOptionsValidator
             throw new StoreException(string.Join(" ", problems));
         }
     }
+
+    /// <summary>Whether <paramref name="id"/> can name a store in its journal: 1 to 100 ASCII letters, digits, '.', '_' or '-'.</summary>
+    public static bool IsStoreId(string id) =>
+        id.Length is >= 1 and <= 100 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     private static void CheckTimeout(List<string> problems, string option, TimeSpan value)
     {

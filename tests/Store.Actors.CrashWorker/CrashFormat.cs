@@ -17,9 +17,10 @@ public static class CrashFormat
 
     /// <summary>
     /// The journaled store options for <paramref name="format"/>: small Zarr chunks (and shards of
-    /// four) so flushes write several, and a short trim threshold so the journal trims often.
+    /// four) so flushes write several, and a short trim threshold so the journal trims often. With
+    /// <paramref name="journal"/>, the journal is that server database and the store is named by its id.
     /// </summary>
-    public static ActorStoreOptions Options(string root, string format) => new()
+    public static ActorStoreOptions Options(string root, string format, ServerJournal? journal = null) => With(journal, new()
     {
         Root = root,
         Durability = Durability.Journal,
@@ -42,5 +43,34 @@ public static class CrashFormat
             "zarr3-sharded" => new ZarrOptions { Version = 3, ChunkShape = [8, 4], ChunksPerShard = 4, Compressor = ZarrCompressor.Gzip },
             _ => null,
         },
-    };
+    });
+
+    private static ActorStoreOptions With(ServerJournal? journal, ActorStoreOptions options) => journal is null
+        ? options
+        : options with { JournalProvider = journal.Provider, JournalConnectionString = journal.ConnectionString, StoreId = journal.StoreId };
+}
+
+/// <summary>
+/// A server journal (linq2db provider and connection string) and the store id it keeps the
+/// store's events under; tests hand it to the worker process through environment variables.
+/// </summary>
+public sealed record ServerJournal(string Provider, string ConnectionString, string StoreId)
+{
+    private const string ProviderVariable = "STORE_CRASH_JOURNAL_PROVIDER";
+    private const string ConnectionVariable = "STORE_CRASH_JOURNAL_CONNECTION";
+    private const string StoreIdVariable = "STORE_CRASH_STORE_ID";
+
+    /// <summary>The journal the environment names, or null (the SQLite file under the root).</summary>
+    public static ServerJournal? FromEnvironment() =>
+        Environment.GetEnvironmentVariable(ProviderVariable) is { Length: > 0 } provider
+            ? new(provider, Environment.GetEnvironmentVariable(ConnectionVariable) ?? "", Environment.GetEnvironmentVariable(StoreIdVariable) ?? "")
+            : null;
+
+    /// <summary>Sets the variables <see cref="FromEnvironment"/> reads.</summary>
+    public void Export(IDictionary<string, string?> environment)
+    {
+        environment[ProviderVariable] = Provider;
+        environment[ConnectionVariable] = ConnectionString;
+        environment[StoreIdVariable] = StoreId;
+    }
 }

@@ -6,6 +6,7 @@
 // Four producers append batches of 1-3 array rows or 1-5 table rows. Array rows are int64 [run, producer, sequence, part];
 // table rows have the columns run (int64), producer (utf8), sequence (int64), part (int32).
 // STORE_CRASH_POINT=<point>[#n] makes the process kill itself at the n-th hit of a named step (see Store.Core.Storage.CrashPoint).
+// STORE_CRASH_JOURNAL_PROVIDER, _CONNECTION and STORE_CRASH_STORE_ID put the journal on a server database (see ServerJournal).
 using Apache.Arrow;
 using Store.Actors;
 using Store.Actors.CrashWorker;
@@ -27,7 +28,7 @@ void Say(string line)
     }
 }
 
-var options = CrashFormat.Options(root, format);
+var options = CrashFormat.Options(root, format, ServerJournal.FromEnvironment());
 await using ActorStore store = CrashFormat.IsArray(format) ? ArrayActorStore.Open(options) : TableActorStore.Open(options);
 
 Task<Store.Core.IndexRange> Append(int producer, long sequence)

@@ -30,6 +30,8 @@ public class ActorStoreOptionsValidationTests : IDisposable
             "MaxBufferedBytes 0" => (StoreKind.Array, arrays with { MaxBufferedBytes = 0 }, "MaxBufferedBytes is 0"),
             "MaxBufferedBytes -1" => (StoreKind.Table, tables with { MaxBufferedBytes = -1 }, "MaxBufferedBytes is -1"),
             "MaxResultBytes 0" => (StoreKind.Table, tables with { MaxResultBytes = 0 }, "MaxResultBytes is 0"),
+            "StoreId empty" => (StoreKind.Array, arrays with { StoreId = "" }, "StoreId is ''"),
+            "StoreId with a bar" => (StoreKind.Table, tables with { StoreId = "a|b" }, "StoreId is 'a|b'"),
             "JournalTrimEvents 0" => (StoreKind.Array, arrays with { JournalTrimEvents = 0, Durability = Durability.Journal }, "JournalTrimEvents is 0"),
             "JournalTrimEvents -5" => (StoreKind.Table, tables with { JournalTrimEvents = -5 }, "JournalTrimEvents is -5"),
             "AskTimeout 0" => (StoreKind.Array, arrays with { AskTimeout = TimeSpan.Zero }, "AskTimeout is 00:00:00"),
@@ -71,7 +73,7 @@ public class ActorStoreOptionsValidationTests : IDisposable
 
     public static TheoryData<string> Cases => new()
     {
-        "MaxPendingCommands 0", "MaxPendingCommands -1", "MaxBufferedBytes 0", "MaxBufferedBytes -1", "MaxResultBytes 0",
+        "MaxPendingCommands 0", "MaxPendingCommands -1", "MaxBufferedBytes 0", "MaxBufferedBytes -1", "MaxResultBytes 0", "StoreId empty", "StoreId with a bar",
         "JournalTrimEvents 0", "JournalTrimEvents -5",
         "AskTimeout 0", "AskTimeout -1s", "AskTimeout infinite", "AskTimeout max",
         "FlushTimeout 0", "FlushTimeout max", "FlushTimeout 25 days",

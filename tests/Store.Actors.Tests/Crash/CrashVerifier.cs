@@ -52,10 +52,10 @@ internal static class CrashVerifier
 
     /// <summary>Reopens the store, checks every acknowledged append once at its range, closes it (flushing), and checks the files against the reference reader.</summary>
     /// <returns>The number of rows the store holds.</returns>
-    public static async Task<long> Recovered(string root, string format, Acknowledged acknowledged, string context)
+    public static async Task<long> Recovered(string root, string format, Acknowledged acknowledged, string context, ServerJournal? journal = null)
     {
         List<(string Producer, long Sequence, long Part)> rows;
-        var options = CrashFormat.Options(root, format);
+        var options = CrashFormat.Options(root, format, journal);
         if (CrashFormat.IsArray(format))
         {
             await using var arrays = ArrayActorStore.Open(options);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Store.Actors.CrashWorker;
 using Store.Core.Storage;
 
 namespace Store.Actors.Tests.Crash;
@@ -20,7 +21,7 @@ internal static class CrashWorkerProcess
     /// </summary>
     public static async Task<WorkerRun> Run(
         string root, string format, int run, int appendsPerFlush, int maxAcks, string? crashPoint,
-        Func<WorkerSignals, Task>? killWhen = null)
+        Func<WorkerSignals, Task>? killWhen = null, ServerJournal? journal = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { WorkerDll(), root, format, run.ToString(), appendsPerFlush.ToString(), maxAcks.ToString() })
@@ -32,6 +33,8 @@ internal static class CrashWorkerProcess
         {
             start.Environment[CrashPoint.Variable] = crashPoint;
         }
+
+        journal?.Export(start.Environment);
 
         using var process = Process.Start(start)!;
         var lines = new ConcurrentQueue<string>();
