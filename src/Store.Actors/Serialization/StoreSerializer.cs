@@ -23,8 +23,6 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
     private const string RegisteredManifest = "R";
     private const string ClearedManifest = "C";
     private const string ChangesManifest = "B";
-    private const byte ArrayPayload = 0;
-    private const byte TablePayload = 1;
 
     /// <inheritdoc />
     public override int Identifier => 417_311;
@@ -125,12 +123,12 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
                     writer.Write((byte)'A');
                     writer.Write(appended.Range.Start);
                     writer.Write(appended.Range.Count);
-                    WriteNullable(writer, appended.ProducerId);
+                    Payload.WriteNullable(writer, appended.ProducerId);
                     writer.Write(appended.Sequence);
                     break;
                 case EntryWritten written:
                     writer.Write((byte)'W');
-                    WriteView(writer, written.View);
+                    Payload.WriteView(writer, written.View);
                     break;
                 default:
                     throw new ArgumentException($"StoreSerializer cannot serialize the change {change.GetType()}.");
@@ -138,36 +136,20 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
 
             switch (DataOf(change))
             {
-                case NdArray array:
-                    writer.Write(ArrayPayload);
-                    var header = NpyBytes.Header(array);
-                    writer.Write(header.Length + array.Bytes.Length);
-                    writer.Write(header);
-                    writer.Write(array.Bytes);
-                    break;
                 case Table table when shared:
-                    writer.Write(TablePayload);
+                    writer.Write(Payload.TablePayload);
                     writer.Write(table.Batches.Count);
                     break;
-                case Table table:
-                    writer.Write(TablePayload);
-                    using (var buffer = new MemoryStream())
-                    {
-                        WriteIpc(buffer, table.Schema, table.Batches);
-                        writer.Write((int)buffer.Length);
-                        writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-                    }
-
+                case var data:
+                    Payload.WriteData(writer, data!);
                     break;
-                case var other:
-                    throw new ArgumentException($"StoreSerializer cannot serialize data of type {other?.GetType()}.");
             }
         }
 
         if (shared)
         {
             writer.Flush();
-            WriteIpc(writer.BaseStream, tables[0].Schema, tables.SelectMany(t => t.Batches));
+            Payload.WriteIpc(writer.BaseStream, tables[0].Schema, tables.SelectMany(t => t.Batches));
         }
     }
 
@@ -187,29 +169,24 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             if (kind == 'A')
             {
                 range = new IndexRange(reader.ReadInt64(), reader.ReadInt64());
-                producer = ReadNullable(reader);
+                producer = Payload.ReadNullable(reader);
                 sequence = reader.ReadInt64();
             }
             else
             {
-                view = ReadView(reader);
+                view = Payload.ReadView(reader);
             }
 
             object? data = null;
             var batches = 0;
-            var payload = reader.ReadByte();
-            if (payload == TablePayload && shared)
+            if (shared && bytes[reader.BaseStream.Position] == Payload.TablePayload)
             {
+                reader.ReadByte();
                 batches = reader.ReadInt32();
             }
             else
             {
-                var length = reader.ReadInt32();
-                var start = (int)reader.BaseStream.Position;
-                data = payload == ArrayPayload
-                    ? NpyBytes.Decode(bytes.AsMemory(start, length), "journaled array")
-                    : ReadIpc(new MemoryStream(bytes, start, length, writable: false));
-                reader.BaseStream.Seek(length, SeekOrigin.Current);
+                data = Payload.ReadData(reader, bytes, "journaled array");
             }
 
             parts.Add((kind, range, producer, sequence, view, data, batches));
@@ -254,99 +231,4 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         (x.DataType is not Apache.Arrow.Types.TimestampType tx ||
          (y.DataType is Apache.Arrow.Types.TimestampType ty && tx.Unit == ty.Unit && tx.Timezone == ty.Timezone)) &&
         (x.DataType is not Apache.Arrow.Types.TimeType ti || (y.DataType is Apache.Arrow.Types.TimeType tj && ti.Unit == tj.Unit));
-
-    private static void WriteIpc(Stream stream, Schema schema, IEnumerable<RecordBatch> batches)
-    {
-        using var ipc = new ArrowStreamWriter(stream, schema, leaveOpen: true);
-        foreach (var batch in batches)
-        {
-            ipc.WriteRecordBatch(batch);
-        }
-
-        ipc.WriteEnd();
-    }
-
-    private static Table ReadIpc(Stream stream)
-    {
-        using var ipc = new ArrowStreamReader(stream);
-        var batches = new List<RecordBatch>();
-        while (ipc.ReadNextRecordBatch() is { } batch)
-        {
-            batches.Add(batch);
-        }
-
-        return Table.FromBatches(ipc.Schema, batches);
-    }
-
-    private static void WriteView(BinaryWriter writer, object? view)
-    {
-        switch (view)
-        {
-            case null:
-                writer.Write((byte)0);
-                break;
-            case ArrayView array:
-                writer.Write((byte)1);
-                writer.Write(array.ToString());
-                break;
-            case TableView table:
-                writer.Write((byte)2);
-                WriteNullable(writer, table.Start);
-                WriteNullable(writer, table.Stop);
-                writer.Write(table.Columns?.Count ?? -1);
-                foreach (var column in table.Columns ?? [])
-                {
-                    writer.Write(column);
-                }
-
-                break;
-            default:
-                throw new ArgumentException($"StoreSerializer cannot serialize a view of type {view.GetType()}.");
-        }
-    }
-
-    private static object? ReadView(BinaryReader reader)
-    {
-        switch (reader.ReadByte())
-        {
-            case 0:
-                return null;
-            case 1:
-                var text = reader.ReadString();
-                return text.Length == 0 ? ArrayView.Of() : ArrayView.Parse(text);
-            default:
-                var start = ReadNullableLong(reader);
-                var stop = ReadNullableLong(reader);
-                var count = reader.ReadInt32();
-                string[]? columns = count < 0 ? null : new string[count];
-                for (var i = 0; i < count; i++)
-                {
-                    columns![i] = reader.ReadString();
-                }
-
-                return new TableView(start, stop, columns);
-        }
-    }
-
-    private static void WriteNullable(BinaryWriter writer, string? value)
-    {
-        writer.Write(value is not null);
-        if (value is not null)
-        {
-            writer.Write(value);
-        }
-    }
-
-    private static void WriteNullable(BinaryWriter writer, long? value)
-    {
-        writer.Write(value.HasValue);
-        if (value.HasValue)
-        {
-            writer.Write(value.Value);
-        }
-    }
-
-    private static string? ReadNullable(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
-
-    private static long? ReadNullableLong(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt64() : null;
 }

@@ -1,0 +1,160 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Store.Core.Arrays;
+using Store.Core.Formats.Npy;
+using Store.Core.Tables;
+using Table = Store.Core.Tables.Table;
+
+namespace Store.Actors.Serialization;
+
+/// <summary>
+/// How the store's serializers write what their messages carry: arrays as the bytes of an
+/// <c>.npy</c> file, tables as an Arrow IPC stream, views and optional values as a few fields.
+/// </summary>
+internal static class Payload
+{
+    /// <summary>The byte in front of an array's NPY bytes.</summary>
+    internal const byte ArrayPayload = 0;
+
+    /// <summary>The byte in front of a table's Arrow IPC stream.</summary>
+    internal const byte TablePayload = 1;
+
+    /// <summary>An array or a table, with a byte saying which and its length in front.</summary>
+    /// <exception cref="ArgumentException">Data of another type.</exception>
+    internal static void WriteData(BinaryWriter writer, object data)
+    {
+        switch (data)
+        {
+            case NdArray array:
+                writer.Write(ArrayPayload);
+                var header = NpyBytes.Header(array);
+                writer.Write(header.Length + array.Bytes.Length);
+                writer.Write(header);
+                writer.Write(array.Bytes);
+                break;
+            case Table table:
+                writer.Write(TablePayload);
+                using (var buffer = new MemoryStream())
+                {
+                    WriteIpc(buffer, table.Schema, table.Batches);
+                    writer.Write((int)buffer.Length);
+                    writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"The store's serializers cannot serialize data of type {data?.GetType()}.");
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="WriteData"/> wrote, decoded from <paramref name="bytes"/> (the reader's
+    /// stream is over them) in place; <paramref name="what"/> names an array in errors.
+    /// </summary>
+    internal static object ReadData(BinaryReader reader, byte[] bytes, string what)
+    {
+        var payload = reader.ReadByte();
+        var length = reader.ReadInt32();
+        var start = (int)reader.BaseStream.Position;
+        object data = payload == ArrayPayload
+            ? NpyBytes.Decode(bytes.AsMemory(start, length), what)
+            : ReadIpc(new MemoryStream(bytes, start, length, writable: false));
+        reader.BaseStream.Seek(length, SeekOrigin.Current);
+        return data;
+    }
+
+    internal static void WriteIpc(Stream stream, Schema schema, IEnumerable<RecordBatch> batches)
+    {
+        using var ipc = new ArrowStreamWriter(stream, schema, leaveOpen: true);
+        foreach (var batch in batches)
+        {
+            ipc.WriteRecordBatch(batch);
+        }
+
+        ipc.WriteEnd();
+    }
+
+    internal static Table ReadIpc(Stream stream)
+    {
+        using var ipc = new ArrowStreamReader(stream);
+        var batches = new List<RecordBatch>();
+        while (ipc.ReadNextRecordBatch() is { } batch)
+        {
+            batches.Add(batch);
+        }
+
+        return Table.FromBatches(ipc.Schema, batches);
+    }
+
+    internal static void WriteView(BinaryWriter writer, object? view)
+    {
+        switch (view)
+        {
+            case null:
+                writer.Write((byte)0);
+                break;
+            case ArrayView array:
+                writer.Write((byte)1);
+                writer.Write(array.ToString());
+                break;
+            case TableView table:
+                writer.Write((byte)2);
+                WriteNullable(writer, table.Start);
+                WriteNullable(writer, table.Stop);
+                writer.Write(table.Columns?.Count ?? -1);
+                foreach (var column in table.Columns ?? [])
+                {
+                    writer.Write(column);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"StoreSerializer cannot serialize a view of type {view.GetType()}.");
+        }
+    }
+
+    internal static object? ReadView(BinaryReader reader)
+    {
+        switch (reader.ReadByte())
+        {
+            case 0:
+                return null;
+            case 1:
+                var text = reader.ReadString();
+                return text.Length == 0 ? ArrayView.Of() : ArrayView.Parse(text);
+            default:
+                var start = ReadNullableLong(reader);
+                var stop = ReadNullableLong(reader);
+                var count = reader.ReadInt32();
+                string[]? columns = count < 0 ? null : new string[count];
+                for (var i = 0; i < count; i++)
+                {
+                    columns![i] = reader.ReadString();
+                }
+
+                return new TableView(start, stop, columns);
+        }
+    }
+
+    internal static void WriteNullable(BinaryWriter writer, string? value)
+    {
+        writer.Write(value is not null);
+        if (value is not null)
+        {
+            writer.Write(value);
+        }
+    }
+
+    internal static void WriteNullable(BinaryWriter writer, long? value)
+    {
+        writer.Write(value.HasValue);
+        if (value.HasValue)
+        {
+            writer.Write(value.Value);
+        }
+    }
+
+    internal static string? ReadNullable(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    internal static long? ReadNullableLong(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt64() : null;
+}
