@@ -29,12 +29,25 @@ public abstract class DataStore : IDisposable
     /// <param name="mode">How to open it.</param>
     /// <param name="diskFormat">The format flushes write; null for what the root holds (a new root: the kind's default).</param>
     /// <param name="kind">What the store holds.</param>
+    /// <param name="clusterId">
+    /// For a node of a cluster store: its id. The root is then locked shared with the cluster's other
+    /// nodes (see <see cref="ClusterId"/>); modes <c>w</c> and <c>w-</c>, which would clear or claim
+    /// the whole root, are refused.
+    /// </param>
     /// <exception cref="StoreModeException">The root does not satisfy the mode, or holds another format or kind than asked.</exception>
     /// <exception cref="StoreLockedException">Another store has the root open for writing.</exception>
-    protected DataStore(string path, StoreMode mode, DiskFormat? diskFormat, StoreKind kind)
+    protected DataStore(string path, StoreMode mode, DiskFormat? diskFormat, StoreKind kind, string? clusterId = null)
     {
         Mode = mode;
         Kind = kind;
+        ClusterId = clusterId;
+        if (clusterId is not null && mode is StoreMode.Write or StoreMode.WriteNew)
+        {
+            throw new StoreModeException(
+                $"A node of cluster store '{clusterId}' cannot open '{path}' with mode '{mode.ToToken()}': it would clear or claim a root the other nodes write too; expected 'a' or 'r+' (clearing a cluster store is done offline).",
+                path);
+        }
+
         if (diskFormat == Core.DiskFormat.None)
         {
             if (!string.IsNullOrEmpty(path))
@@ -57,7 +70,7 @@ public abstract class DataStore : IDisposable
         Path = PrepareRoot(path, mode);
         try
         {
-            _lock = mode.CanWrite() ? RootLock.Acquire(Path, mode) : null;
+            _lock = !mode.CanWrite() ? null : clusterId is null ? RootLock.Acquire(Path, mode) : RootLock.AcquireShared(Path, clusterId);
             (DiskFormat, Manifest) = SettleFormat(diskFormat, existed);
         }
         catch
@@ -104,6 +117,13 @@ public abstract class DataStore : IDisposable
 
     /// <summary>What the store holds.</summary>
     public StoreKind Kind { get; }
+
+    /// <summary>
+    /// The cluster store this store is one node of, or null for a single-machine store. Nodes share
+    /// the root, each writing only the paths the cluster gives it; when a path moves to another node,
+    /// that node's store <see cref="DataStore{TData, TView, TReference}.Reload"/>s it from the files.
+    /// </summary>
+    public string? ClusterId { get; }
 
     /// <summary>Whether the store has been disposed.</summary>
     protected bool IsDisposed { get; private set; }

@@ -14,10 +14,25 @@ public abstract class DataStore<TData, TView, TReference> : DataStore
     where TReference : class
 {
     /// <inheritdoc />
-    protected DataStore(string path, StoreMode mode, DiskFormat? diskFormat, StoreKind kind)
-        : base(path, mode, diskFormat, kind)
+    protected DataStore(string path, StoreMode mode, DiskFormat? diskFormat, StoreKind kind, string? clusterId = null)
+        : base(path, mode, diskFormat, kind, clusterId)
     {
     }
+
+    /// <summary>
+    /// Forgets what this store holds of <paramref name="path"/> in memory, unflushed changes included,
+    /// so that its next use reads the entry's files as they are now. For cluster nodes: the node that
+    /// takes a path over sees what the previous owner flushed, and the one that gave it up keeps no
+    /// stale copy. A live reference from <see cref="Get"/> taken before keeps what it had.
+    /// </summary>
+    /// <exception cref="InvalidPathException">The path is refused.</exception>
+    public abstract void Reload(string path);
+
+    /// <summary>
+    /// Adds the entries that appeared on disk since the store opened (written by the other nodes of a
+    /// cluster store) to what <see cref="DataStore.Available"/> lists; entries it holds are left as they are.
+    /// </summary>
+    public abstract void DiscoverNew();
 
     /// <summary>Without a view, creates or replaces the entry at <paramref name="path"/>; with one, writes into that region.</summary>
     public abstract void Write(string path, TData data, TView? view = null);

@@ -54,8 +54,9 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <exception cref="StoreLockedException">Another store has the root open for writing.</exception>
     /// <exception cref="CorruptDataException">An NPZ archive that is not a ZIP file.</exception>
     /// <exception cref="StoreException">Invalid <paramref name="zarr"/> options.</exception>
-    public ArrayStore(string path, StoreMode mode, DiskFormat? diskFormat, ChunkPool? pool = null, ZarrOptions? zarr = null)
-        : base(path, mode, ArrayCodec.Check(diskFormat, zarr), StoreKind.Array)
+    /// <param name="clusterId">For a node of a cluster store, its id (see <see cref="DataStore.ClusterId"/>); null for a single-machine store. NPZ is refused then (one archive holds every entry).</param>
+    public ArrayStore(string path, StoreMode mode, DiskFormat? diskFormat, ChunkPool? pool = null, ZarrOptions? zarr = null, string? clusterId = null)
+        : base(path, mode, ArrayCodec.Check(diskFormat, zarr), StoreKind.Array, clusterId)
     {
         _pool = pool ?? ChunkPool.Shared;
         try
@@ -63,6 +64,13 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
             if (DiskFormat == DiskFormat.None)
             {
                 return;
+            }
+
+            if (clusterId is not null && DiskFormat == DiskFormat.Npz)
+            {
+                throw new StoreModeException(
+                    $"A node of cluster store '{clusterId}' cannot write '{Path}' as NPZ: one archive holds every entry, and each node writes only the paths it owns; use Npy or Zarr.",
+                    Path);
             }
 
             if (mode == StoreMode.Write)
@@ -245,6 +253,31 @@ public sealed class ArrayStore : DataStore<NdArray, ArrayView, ArrayReference>
     /// <exception cref="ShapeException">The view drops axis 0, an element is out of bounds, or the chunk size is below 1.</exception>
     public IEnumerable<ArrayView>? IterViews(string path, IReadOnlyList<long>? elements = null, ArrayView? view = null, int? chunkSize = null) =>
         Existing(path)?.IterViews(elements, view, chunkSize);
+
+    /// <inheritdoc />
+    public override void Reload(string path)
+    {
+        EnsureOpen();
+        ValidatePath(path);
+        var fresh = _codec is null ? null : ArrayEntry.CreateDiscovered(path, _codec, Path, _pool);
+        var old = fresh is null ? (_entries.TryRemove(path, out var removed) ? removed : null) : _entries.GetValueOrDefault(path);
+        if (fresh is not null)
+        {
+            _entries[path] = fresh;
+        }
+
+        old?.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override void DiscoverNew()
+    {
+        EnsureOpen();
+        foreach (var entryPath in _codec?.Discover(Path) ?? [])
+        {
+            _entries.TryAdd(entryPath, ArrayEntry.CreateDiscovered(entryPath, _codec!, Path, _pool));
+        }
+    }
 
     /// <inheritdoc />
     protected override void Release()

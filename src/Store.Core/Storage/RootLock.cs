@@ -36,10 +36,16 @@ internal sealed class RootLock : IDisposable
         catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
         {
             throw new StoreLockedException(
-                $"Store root '{root}' is open for writing by {Holder(root)}; a root has one writer at a time. Open it with mode 'r' to read what was flushed, or close that store first.",
+                $"Store root '{root}' is open for writing by {Holder(root)}; a root has one writer at a time (or the nodes of one cluster store). Open it with mode 'r' to read what was flushed, or close that store first.",
                 root, e);
         }
 
+        return Owned(root, handle, mode.ToToken());
+    }
+
+    // Writes who holds the lock beside it (for another writer's error message), keeping the lock.
+    private static RootLock Owned(string root, FileStream handle, string mode)
+    {
         try
         {
             var owner = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
@@ -47,7 +53,7 @@ internal sealed class RootLock : IDisposable
                 ["pid"] = Environment.ProcessId,
                 ["host"] = Dns.GetHostName(),
                 ["since"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["mode"] = mode.ToToken(),
+                ["mode"] = mode,
             });
             // Only ever read for an error message: no sync, no rename needed.
             File.WriteAllBytes(Path.Combine(root, OwnerFile), owner);
@@ -58,6 +64,37 @@ internal sealed class RootLock : IDisposable
             handle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Takes the root's lock shared, for one node of the cluster store <paramref name="clusterId"/>:
+    /// the cluster's nodes write the root together (each only the paths it owns), while a
+    /// single-machine writer, which takes the lock exclusively, is refused as long as any node holds
+    /// it, and refuses the nodes while it does. (<c>flock</c> is not reliable across NFS clients;
+    /// there the journal's unique sequence numbers fence a path's events.)
+    /// </summary>
+    /// <exception cref="StoreLockedException">A single-machine store holds the root.</exception>
+    public static RootLock AcquireShared(string root, string clusterId)
+    {
+        var file = Path.Combine(root, LockFile);
+        FileStream handle;
+        try
+        {
+            // Created without a lock (.NET takes none for a shared open with write access), then opened for reading: a shared flock.
+            using (new FileStream(file, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
+            {
+            }
+
+            handle = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        }
+        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+        {
+            throw new StoreLockedException(
+                $"Store root '{root}' is open for writing by {Holder(root)}; the nodes of cluster store '{clusterId}' cannot share it with a single-machine writer. Close that store first.",
+                root, e);
+        }
+
+        return Owned(root, handle, $"cluster:{clusterId}");
     }
 
     /// <summary>Releases the lock.</summary>

@@ -36,10 +36,11 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
     /// <see cref="DiskFormat.Csv"/> or <see cref="DiskFormat.Json"/>; null for the format the root's
     /// manifest records or its files show (a new root: Parquet). A format the root contradicts is refused.
     /// </param>
+    /// <param name="clusterId">For a node of a cluster store, its id (see <see cref="DataStore.ClusterId"/>); null for a single-machine store.</param>
     /// <exception cref="StoreModeException">The root does not satisfy the mode, or holds another format or arrays.</exception>
     /// <exception cref="StoreLockedException">Another store has the root open for writing.</exception>
-    public TableStore(string path, StoreMode mode, DiskFormat? diskFormat)
-        : base(path, mode, TableCodec.Check(diskFormat), StoreKind.Table)
+    public TableStore(string path, StoreMode mode, DiskFormat? diskFormat, string? clusterId = null)
+        : base(path, mode, TableCodec.Check(diskFormat), StoreKind.Table, clusterId)
     {
         try
         {
@@ -137,6 +138,31 @@ public sealed class TableStore : DataStore<Table, TableView, TableReference>
         }
 
         entry.Discard();
+    }
+
+    /// <inheritdoc />
+    public override void Reload(string path)
+    {
+        EnsureOpen();
+        var valid = Validated(path);
+        if (_codec is null)
+        {
+            _entries.TryRemove(valid, out _);
+        }
+        else
+        {
+            _entries[valid] = TableEntry.CreateDiscovered(valid, _codec, Path);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void DiscoverNew()
+    {
+        EnsureOpen();
+        foreach (var entryPath in _codec?.Discover(Path) ?? [])
+        {
+            _entries.TryAdd(entryPath, TableEntry.CreateDiscovered(entryPath, _codec!, Path));
+        }
     }
 
     /// <inheritdoc />
