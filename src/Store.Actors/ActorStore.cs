@@ -3,8 +3,12 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Akka;
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Tables;
 using static Store.Actors.StoreProtocol;
 
 namespace Store.Actors;
@@ -27,23 +31,33 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private readonly bool _ownsSystem;
     private readonly ActorStoreOptions _options;
     private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
-    private readonly EntryOps _ops;
     private readonly BufferBudget _budget;
+
+    // Cluster mode on a store node: this node's shard region and StoreNode (null otherwise).
+    private readonly IActorRef? _region;
+    private readonly IActorRef? _node;
     private int _disposed;
 
-    private protected ActorStore(ActorSystem system, bool ownsSystem, StoreKind kind, EntryOps ops, ActorStoreOptions options)
+    private protected ActorStore(ActorSystem system, bool ownsSystem, StoreKind kind, EntryOps? ops, ActorStoreOptions options)
     {
         _system = system;
         _ownsSystem = ownsSystem;
         _options = options;
-        _ops = ops;
-        Root = ops.Store.Path;
-        Mode = ops.Store.Mode;
-        DiskFormat = ops.Store.DiskFormat;
+        Root = ops?.Store.Path ?? Path.GetFullPath(options.Root);
+        Mode = ops?.Store.Mode ?? StoreModes.Parse(options.Mode);
+        DiskFormat = ops?.Store.DiskFormat ?? options.DiskFormat ?? DiskFormat.None;
         Kind = kind;
         Journaled = StoreActorConfig.IsJournaled(options);
         _budget = new BufferBudget(options.MaxBufferedBytes, options.MaxPendingCommands);
-        Coordinator = system.ActorOf(StoreCoordinator.Props(ops, options, $"{kind}|{options.StoreId ?? Root}", _budget));
+        if (options.Cluster is { } cluster)
+        {
+            (Coordinator, _region, _node) = StartCluster(system, kind, ops, options, cluster);
+        }
+        else
+        {
+            Coordinator = system.ActorOf(StoreCoordinator.Props(ops!, options, $"{kind}|{options.StoreId ?? Root}", _budget));
+        }
+
         _budget.Pressure = () => Coordinator.Tell(MemoryPressure.Instance);
         StoreMetrics.Track(this);
 
@@ -52,6 +66,36 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         var store = new WeakReference<ActorStore>(this);
         CoordinatedShutdown.Get(system).AddTask(ShutdownPhase, $"store-close-{kind}", () =>
             store.TryGetTarget(out var open) ? open.CloseOnShutdownAsync() : Task.FromResult(Done.Instance));
+    }
+
+    // Cluster mode: on a store node, a StoreNode over this node's core store and the shard region
+    // whose entities are the paths (remembered in the journal, handed over with StopPath); on a
+    // client node, a proxy to the region. Either way a ClusterCoordinator is what clients talk to.
+    private (IActorRef Coordinator, IActorRef? Region, IActorRef? Node) StartCluster(ActorSystem system, StoreKind kind, EntryOps? ops, ActorStoreOptions options, ClusterStoreOptions cluster)
+    {
+        var storeId = options.StoreId!;
+        var nodeName = StoreNode.NameFor(kind, storeId);
+        var typeName = $"store-{kind.ToString().ToLowerInvariant()}-{storeId}";
+        var extractor = new PathMessageExtractor(cluster.NumberOfShards);
+        var sharding = ClusterSharding.Get(system);
+        if (ops is null)
+        {
+            var proxy = sharding.StartProxy(typeName, cluster.Role, extractor);
+            return (system.ActorOf(ClusterCoordinator.Props(proxy, null, nodeName, cluster.Role, options.FlushTimeout)), null, null);
+        }
+
+        var node = system.ActorOf(StoreNode.Props(ops, options), nodeName);
+        var settings = ClusterShardingSettings.Create(system).WithRole(cluster.Role).WithRememberEntities(true).WithStateStoreMode(StateStoreMode.DData);
+        var journalName = StoreActorConfig.JournalName(options);
+        var budget = _budget;
+        var region = sharding.Start(
+            typeName,
+            path => DurablePathActor.Props(new PathWork(path, ops, budget), $"store|{kind}|{storeId}|{path}", journalName, options.PassivateAfter, options.JournalTrimEvents, node),
+            settings,
+            extractor,
+            sharding.DefaultShardAllocationStrategy(settings),
+            StopPath.Instance);
+        return (system.ActorOf(ClusterCoordinator.Props(region, node, nodeName, cluster.Role, options.FlushTimeout)), region, node);
     }
 
     /// <summary>The root folder (full path), or what was given for a memory-only store.</summary>
@@ -172,6 +216,14 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         finally
         {
             await Coordinator.GracefulStop(_options.FlushTimeout).ConfigureAwait(false);
+            if (_region is not null)
+            {
+                // This node stops holding the store: its shards move to the other store nodes (each
+                // path actor flushes and lets go of its entry), then its core store closes.
+                await _region.GracefulStop(_options.FlushTimeout, GracefulShutdown.Instance).ConfigureAwait(false);
+                await _node!.GracefulStop(_options.FlushTimeout).ConfigureAwait(false);
+            }
+
             if (_ownsSystem)
             {
                 await _system.Terminate().ConfigureAwait(false);
@@ -255,9 +307,28 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// Opens the core store (which checks the mode and creates the root), then, when
     /// <paramref name="system"/> is null, an actor system of the store's own configured by <see cref="StoreActorConfig.For"/>.
     /// </summary>
-    private protected static (EntryOps Ops, ActorSystem System, bool OwnsSystem) Start(StoreKind kind, ActorSystem? system, ActorStoreOptions options)
+    private protected static (EntryOps? Ops, ActorSystem System, bool OwnsSystem) Start(StoreKind kind, ActorSystem? system, ActorStoreOptions options)
     {
         ActorStoreOptionsValidator.Validate(options, kind);
+        if (options.Cluster is { } cluster)
+        {
+            // Cluster mode runs in the node's own cluster actor system; only nodes with the store's role open the shared root.
+            if (system is null || ((ExtendedActorSystem)system).Provider is not Akka.Cluster.ClusterActorRefProvider)
+            {
+                throw new StoreException(
+                    $"A cluster store ({options.StoreId}) runs in the node's actor system, started with akka.actor.provider = cluster; " +
+                    "open it with Open(system, options) (Akka.Hosting: WithClustering and AddStore).");
+            }
+
+            var storeNode = Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(cluster.Role);
+            if (storeNode)
+            {
+                StoreActorConfig.CheckJournal(system, options);
+            }
+
+            return (storeNode ? EntryOps.Open(kind, options) : null, system, false);
+        }
+
         if (system is not null && StoreActorConfig.IsJournaled(options))
         {
             StoreActorConfig.CheckJournal(system, options);
@@ -328,7 +399,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// <summary>Sends a write; returns once applied (and journaled), or throws the refusal.</summary>
     private protected async Task WriteCoreAsync(Write command, CancellationToken cancellationToken)
     {
-        switch (await SendAsync(command, _ops.SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
+        switch (await SendAsync(command, SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
         {
             case Written:
                 return;
@@ -346,7 +417,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// </summary>
     private protected async Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reservedBytes = false)
     {
-        switch (await SendAsync(command, reservedBytes ? 0 : _ops.SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
+        switch (await SendAsync(command, reservedBytes ? 0 : SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
         {
             case Appended appended:
                 StoreMetrics.Appended(this, appended.Range.Count);
@@ -377,6 +448,14 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 throw Unexpected(reply);
         }
     }
+
+    /// <summary>The bytes <paramref name="data"/> takes in memory, for the buffer limit.</summary>
+    internal static long SizeOf(object data) => data switch
+    {
+        NdArray array => array.Bytes.Length,
+        Table table => table.BufferBytes,
+        _ => 0,
+    };
 
     /// <summary>An error for a reply the protocol does not allow.</summary>
     private protected static StoreException Unexpected(object reply) => new($"The store answered with an unexpected {reply.GetType().Name}.");

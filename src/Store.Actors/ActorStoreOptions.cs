@@ -51,6 +51,14 @@ public sealed record ActorStoreOptions
     public string? StoreId { get; init; }
 
     /// <summary>
+    /// Runs the store as one store across an Akka.NET cluster (see <see cref="ClusterStoreOptions"/>);
+    /// null for one process. Requires <see cref="Durability.Journal"/> on a server database,
+    /// <see cref="StoreId"/>, mode <c>a</c> or <c>r+</c>, and a format other than NPZ; the store is
+    /// opened in the node's cluster actor system. <b>Default</b>: null.
+    /// </summary>
+    public ClusterStoreOptions? Cluster { get; init; }
+
+    /// <summary>
     /// Journal events a path lets its flushes cover before it deletes them. Deleting is a database
     /// write that competes with appends; covered events left in the journal are skipped on replay.
     /// 1 deletes at every flush. <b>Default</b>: 1000.

@@ -109,6 +109,11 @@ public static class ActorStoreOptionsValidator
             problems.Add($"{Name}.StoreId is {Show(storeId)}; expected 1 to 100 letters, digits, '.', '_' or '-' (or null for the root's path).");
         }
 
+        if (options.Cluster is { } cluster)
+        {
+            CheckCluster(problems, options, cluster);
+        }
+
         CheckTimeout(problems, nameof(ActorStoreOptions.AskTimeout), options.AskTimeout);
         CheckTimeout(problems, nameof(ActorStoreOptions.FlushTimeout), options.FlushTimeout);
         CheckTimeout(problems, nameof(ActorStoreOptions.PassivateAfter), options.PassivateAfter);
@@ -127,6 +132,45 @@ public static class ActorStoreOptionsValidator
         if (problems.Count > 0)
         {
             throw new StoreException(string.Join(" ", problems));
+        }
+    }
+
+    // Cluster mode is durable only, on a database every node reaches, under a configured id, and never clears or archives the shared root.
+    private static void CheckCluster(List<string> problems, ActorStoreOptions options, ClusterStoreOptions cluster)
+    {
+        if (options.Durability != Durability.Journal)
+        {
+            problems.Add($"{Name}.Durability is {options.Durability}; a cluster store (Cluster set) expected Journal: an entity's acknowledged changes must survive its node.");
+        }
+
+        if (options.JournalProvider is { } provider && provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(options.JournalConnectionString))
+        {
+            problems.Add($"{Name}.JournalProvider is {Show(options.JournalProvider)} with JournalConnectionString {Show(options.JournalConnectionString)}; a cluster store expected a server database every node reaches (for example PostgreSQL.15 and its connection string).");
+        }
+
+        if (options.StoreId is null)
+        {
+            problems.Add($"{Name}.StoreId is null; a cluster store expected one (its journal ids cannot use the root's path, which differs between nodes).");
+        }
+
+        if (options.DiskFormat is Core.DiskFormat.Npz or Core.DiskFormat.None)
+        {
+            problems.Add($"{Name}.DiskFormat is {options.DiskFormat}; a cluster store expected files each node writes for its own paths (Npy, Zarr, Parquet, Ipc, Csv or Json).");
+        }
+
+        if (options.Mode is "w" or "w-")
+        {
+            problems.Add($"{Name}.Mode is '{options.Mode}'; a cluster store expected 'a' or 'r+' (clearing a cluster store is done offline).");
+        }
+
+        if (cluster.NumberOfShards < 1)
+        {
+            problems.Add($"{Name}.Cluster.NumberOfShards is {cluster.NumberOfShards}; expected at least 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(cluster.Role))
+        {
+            problems.Add($"{Name}.Cluster.Role is {Show(cluster.Role)}; expected the role of the store nodes.");
         }
     }
 

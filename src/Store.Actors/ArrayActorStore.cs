@@ -21,7 +21,7 @@ public sealed class ArrayActorStore : ActorStore
 {
     private readonly FramePool _frames;
 
-    private ArrayActorStore((EntryOps Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
+    private ArrayActorStore((EntryOps? Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
         : base(started.System, started.OwnsSystem, StoreKind.Array, started.Ops, options)
     {
         _frames = new FramePool(options.MaxBufferedBytes / 4);

@@ -7,7 +7,7 @@ namespace Store.Actors;
 internal sealed class ArrayEntryOps(ArrayStore store) : EntryOps<NdArray, ArrayView, ArrayReference>(store, "an array", "an array view")
 {
     public ArrayEntryOps(ActorStoreOptions options)
-        : this(new ArrayStore(options.Root, StoreModes.Parse(options.Mode), options.DiskFormat, zarr: options.Zarr))
+        : this(new ArrayStore(options.Root, StoreModes.Parse(options.Mode), options.DiskFormat, zarr: options.Zarr, clusterId: options.Cluster is null ? null : options.StoreId))
     {
     }
 
@@ -24,6 +24,4 @@ internal sealed class ArrayEntryOps(ArrayStore store) : EntryOps<NdArray, ArrayV
     public override object? IterViews(StoreProtocol.IterViews iter) => store.IterViews(iter.Path, iter.Elements, iter.View, iter.ChunkSize);
 
     public override long Length(string path) => store.Shape(path) is [var rows, ..] ? rows : 0;
-
-    public override long SizeOf(object data) => (data as NdArray)?.Bytes.Length ?? 0;
 }

@@ -53,12 +53,22 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     private bool _savingSnapshot;
     private long _trimConfirmedTo;
 
-    public DurablePathActor(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter)
+    // Cluster mode: the node's StoreNode, which this entity reports to (its parent is a shard).
+    private readonly IActorRef? _node;
+
+    public DurablePathActor(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter, IActorRef? node = null)
     {
         _work = work;
         _journalName = journalName;
         _trimAfter = Math.Max(1, trimAfter);
+        _node = node;
         PersistenceId = persistenceId;
+        if (Sharded)
+        {
+            // This node may have held the path before another did: read it as the files show it now, then replay the journal onto it.
+            _work.Reload();
+            _node!.Tell(new EntityStarted(_work.Path));
+        }
 
         Recover<SnapshotOffer>(offer => _work.Restore((PathSnapshot)offer.Snapshot));
         Recover<EntryAppended>(e => _work.Replay(e));
@@ -98,14 +108,32 @@ internal sealed class DurablePathActor : ReceivePersistentActor
             _trimsWaiting.Add(Sender);
             RequestFlush(Self);
         });
-        Command<PathFlushed>(_ => TrimCovered());
-        Command<PathFlushFailed>(failed => AnswerTrims(failed));
+        Command<PathFlushed>(flushed =>
+        {
+            AnswerFlushReports(flushed);
+            TrimCovered();
+        });
+        Command<PathFlushFailed>(failed =>
+        {
+            AnswerFlushReports(failed);
+            AnswerTrims(failed);
+        });
         Command<RecoveryProbe>(_ => Sender.Tell(RecoveryProbe.Instance));
+        Command<Flush>(_ =>
+        {
+            // Cluster mode: a one-path flush through the shard region, answered with a one-path report.
+            _flushReports.Add(Sender);
+            RequestFlush(Self);
+        });
         Command<StopPath>(_ =>
         {
             if (Busy)
             {
                 _stopWhenDone = true;
+            }
+            else if (Sharded)
+            {
+                HandOver();
             }
             else if (_work.Unflushed > 0)
             {
@@ -156,7 +184,8 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         {
             if (_work.Unflushed == 0 && !Busy)
             {
-                Context.Parent.Tell(new Passivate(_work.Path));
+                // A shard stops its entity with StopPath once no message for it is left in flight.
+                Context.Parent.Tell(Sharded ? new Akka.Cluster.Sharding.Passivate(StopPath.Instance) : new Passivate(_work.Path));
             }
         });
         SetReceiveTimeout(passivateAfter);
@@ -165,9 +194,18 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
-    /// <summary>Creates the props, on the store's I/O dispatcher.</summary>
-    public static Props Props(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter) =>
-        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, journalName, passivateAfter, trimAfter)).WithDispatcher(StoreActorConfig.IoDispatcher);
+    // Cluster mode: a sharded entity of a StoreNode, not a child of the coordinator.
+    private bool Sharded => _node is not null;
+
+    // Whom failures and memory pressure are reported to: the coordinator, or (cluster mode) the node.
+    private IActorRef Host => _node ?? Context.Parent;
+
+    // One-path flushes asked through the shard region (cluster mode), answered with a report.
+    private readonly List<IActorRef> _flushReports = [];
+
+    /// <summary>Creates the props, on the store's I/O dispatcher; with <paramref name="node"/>, a sharded entity reporting to that node.</summary>
+    public static Props Props(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter, IActorRef? node = null) =>
+        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, journalName, passivateAfter, trimAfter, node)).WithDispatcher(StoreActorConfig.IoDispatcher);
 
     /// <summary>The journal could not store a write: its changes and every later one are answered as failed and dropped. Akka then stops the actor.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
@@ -194,7 +232,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         var error = new JournalException(
             $"'{_work.Path}': cannot recover its journaled changes from {_journalName}: {reason.GetBaseException().Message}", _work.Path, reason);
         _work.Discard();
-        Context.Parent.Tell(new PathFailed(_work.Path, error));
+        Host.Tell(new PathFailed(_work.Path, error));
         base.OnRecoveryFailure(reason, message);
     }
 
@@ -244,7 +282,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
                     _flushesWaiting.Add(null);
                 }
 
-                Context.Parent.Tell(MemoryPressure.Instance);
+                Host.Tell(MemoryPressure.Instance);
             }
 
             if (_nextReplies.Count > 0)
@@ -345,7 +383,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     private void Fail(JournalException error)
     {
         // The coordinator hears first, so commands sent after a caller learns of the failure go to a new actor.
-        Context.Parent.Tell(new PathFailed(_work.Path, error));
+        Host.Tell(new PathFailed(_work.Path, error));
         foreach (var (sender, reply) in _writingReplies.Concat(_nextReplies))
         {
             sender.Tell(AsFailure(reply, error));
@@ -394,6 +432,38 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         }
     }
 
+    // Cluster mode, on handoff, passivation or a leaving node (idle by now): flush what is journaled
+    // and not yet in the files, then drop the entry from this node's core store, so that whichever
+    // node owns the path next (this one included) reads the files, and stop. A flush that fails
+    // leaves the changes in the journal, where the next owner finds them.
+    private void HandOver()
+    {
+        if (_work.Unflushed > 0 || LastSequenceNr > _coveredTo)
+        {
+            FlushAndTrim();
+            if (Busy)
+            {
+                _stopWhenDone = true; // the producer log's snapshot is being saved: asked again after it
+                return;
+            }
+        }
+
+        _work.Reload();
+        Context.Stop(Self);
+    }
+
+    private void AnswerFlushReports(object reply)
+    {
+        foreach (var sender in _flushReports)
+        {
+            sender.Tell(reply is PathFlushFailed failed
+                ? new FlushFailed(new FlushReport([new PathFlushOutcome(_work.Path, failed.Cause)]))
+                : new Flushed(new FlushReport([new PathFlushOutcome(_work.Path, null)])));
+        }
+
+        _flushReports.Clear();
+    }
+
     private void AnswerTrims(object reply)
     {
         foreach (var sender in _trimsWaiting)
@@ -420,6 +490,12 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         if (_coveredTo > _trimmedTo)
         {
             DeleteMessages(_coveredTo);
+        }
+
+        if (Sharded)
+        {
+            // Stopped by force (a handoff that timed out, the node leaving): the next owner replays the journal; this node keeps no copy.
+            _work.Reload();
         }
 
         AnswerTrims(new PathFlushFailed(_work.Path, new StoreException($"'{_work.Path}': its actor stopped before its journal was trimmed.", _work.Path)));

@@ -57,10 +57,16 @@ internal abstract class EntryOps : IDisposable
     public abstract long Length(string path);
 
     /// <summary>The bytes <paramref name="data"/> takes in memory, for the buffer limit.</summary>
-    public abstract long SizeOf(object data);
+    public long SizeOf(object data) => ActorStore.SizeOf(data);
 
     /// <summary>Drops the entry's unflushed changes; it reads from its files again.</summary>
     public abstract void Discard(string path);
+
+    /// <summary>Cluster mode: forgets the entry's in-memory state (unflushed changes included); it reads its files again.</summary>
+    public abstract void Reload(string path);
+
+    /// <summary>Cluster mode: every entry path this node holds or finds on disk now (other nodes' included).</summary>
+    public abstract IReadOnlyList<string> AvailableWithNew();
 
     /// <summary>Writes the entry's changes to disk.</summary>
     public abstract void Flush(string path);

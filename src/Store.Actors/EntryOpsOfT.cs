@@ -30,6 +30,14 @@ internal abstract class EntryOps<TData, TView, TReference>(DataStore<TData, TVie
 
     public override void Discard(string path) => store.Discard(path);
 
+    public override void Reload(string path) => store.Reload(path);
+
+    public override IReadOnlyList<string> AvailableWithNew()
+    {
+        store.DiscoverNew();
+        return store.Available();
+    }
+
     private TView? View(string path, object? view) => view is null ? null : Expect<TView>(path, view, viewName);
 
     // The data as T, or a StoreException naming what was expected and what came.

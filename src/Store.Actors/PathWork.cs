@@ -150,6 +150,19 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
     }
 
     /// <summary>
+    /// Cluster mode, when the path's entity starts or stops on this node: the entry is read from its
+    /// files again and its buffer count cleared (what was unflushed is in the journal, which the next
+    /// owner replays; the producer log comes back from the journal too).
+    /// </summary>
+    public void Reload()
+    {
+        ops.Reload(Path);
+        budget.AddBuffered(-Unflushed);
+        Unflushed = 0;
+        Producers.Clear();
+    }
+
+    /// <summary>
     /// Drops every change not in the files (the entry, its buffered bytes and its producer log), so
     /// that what a failed journal write carried never reaches them; a replay of the journal then
     /// brings back exactly the changes that were journaled.

@@ -172,6 +172,12 @@ public static class StoreProtocol
         public static readonly StayActive Instance = new();
     }
 
+    /// <summary>Cluster mode: <see cref="Message"/> for the entity of <see cref="Path"/>, through the shard region (it unwraps it).</summary>
+    internal sealed record ToPath(string Path, object Message);
+
+    /// <summary>Cluster mode, path actor to its node's <see cref="StoreNode"/>: I own this path now (the node flushes me with the others).</summary>
+    internal sealed record EntityStarted(string Path);
+
     /// <summary>An append as journaled: the data and the range it was given (so replay is idempotent), and its producer.</summary>
     internal sealed record EntryAppended(object Data, IndexRange Range, string? ProducerId, long Sequence);
 

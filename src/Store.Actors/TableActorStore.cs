@@ -11,7 +11,7 @@ namespace Store.Actors;
 /// </summary>
 public sealed class TableActorStore : ActorStore
 {
-    private TableActorStore((EntryOps Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
+    private TableActorStore((EntryOps? Ops, ActorSystem System, bool OwnsSystem) started, ActorStoreOptions options)
         : base(started.System, started.OwnsSystem, StoreKind.Table, started.Ops, options)
     {
     }

@@ -7,7 +7,7 @@ namespace Store.Actors;
 internal sealed class TableEntryOps(TableStore store) : EntryOps<Table, TableView, TableReference>(store, "a table", "a table view")
 {
     public TableEntryOps(ActorStoreOptions options)
-        : this(new TableStore(options.Root, StoreModes.Parse(options.Mode), options.DiskFormat) { MaxResultBytes = options.MaxResultBytes })
+        : this(new TableStore(options.Root, StoreModes.Parse(options.Mode), options.DiskFormat, options.Cluster is null ? null : options.StoreId) { MaxResultBytes = options.MaxResultBytes })
     {
     }
 
@@ -27,6 +27,4 @@ internal sealed class TableEntryOps(TableStore store) : EntryOps<Table, TableVie
         throw new StoreException($"Cannot iterate '{iter.Path}' in array blocks: this store holds tables; read row ranges with a TableView instead.", iter.Path);
 
     public override long Length(string path) => store.Get(path)?.RowCount ?? 0;
-
-    public override long SizeOf(object data) => (data as Table)?.BufferBytes ?? 0;
 }

@@ -183,12 +183,31 @@ public abstract class DataStore : IDisposable
         }
         finally
         {
-            IsDisposed = true;
-            Release();
-            _lock?.Dispose();
-            Open.Remove(this);
-            GC.SuppressFinalize(this);
+            Close();
         }
+    }
+
+    /// <summary>
+    /// Closes the store without writing anything: unflushed changes are dropped and the root's lock
+    /// is released. For a cluster node whose paths flush themselves as they move or stop: what one
+    /// did not flush is in the journal for its next owner, and a node that is stopping (or was cut
+    /// off) must not write over files that another node may own by now.
+    /// </summary>
+    public void Detach()
+    {
+        if (!IsDisposed)
+        {
+            Close();
+        }
+    }
+
+    private void Close()
+    {
+        IsDisposed = true;
+        Release();
+        _lock?.Dispose();
+        Open.Remove(this);
+        GC.SuppressFinalize(this);
     }
 
     private static void WarnUndisposed(string why)

@@ -18,6 +18,13 @@ public class ActorStoreOptionsValidationTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    // A valid cluster store's options over a base (a PostgreSQL journal that is never reached: validation comes first).
+    private static ActorStoreOptions Clustered(ActorStoreOptions options) => options with
+    {
+        Durability = Durability.Journal, JournalProvider = "PostgreSQL.15", JournalConnectionString = "Host=127.0.0.1;Port=1;Database=none",
+        StoreId = "s1", Cluster = new ClusterStoreOptions(),
+    };
+
     // Case name → the store kind, the bad options (over a valid on-disk base) and the option the message must name.
     private (StoreKind Kind, ActorStoreOptions Options, string Option) Case(string name)
     {
@@ -31,6 +38,12 @@ public class ActorStoreOptionsValidationTests : IDisposable
             "MaxBufferedBytes -1" => (StoreKind.Table, tables with { MaxBufferedBytes = -1 }, "MaxBufferedBytes is -1"),
             "MaxResultBytes 0" => (StoreKind.Table, tables with { MaxResultBytes = 0 }, "MaxResultBytes is 0"),
             "StoreId empty" => (StoreKind.Array, arrays with { StoreId = "" }, "StoreId is ''"),
+            "Cluster without a journal" => (StoreKind.Table, Clustered(tables) with { Durability = Durability.None }, "Durability is None; a cluster store"),
+            "Cluster on SQLite" => (StoreKind.Table, Clustered(tables) with { JournalProvider = "SQLite.MS" }, "JournalProvider is 'SQLite.MS'"),
+            "Cluster without a journal database" => (StoreKind.Array, Clustered(arrays) with { JournalConnectionString = null }, "JournalProvider is 'PostgreSQL.15' with JournalConnectionString null"),
+            "Cluster without StoreId" => (StoreKind.Table, Clustered(tables) with { StoreId = null }, "StoreId is null; a cluster store"),
+            "Cluster with NPZ" => (StoreKind.Array, Clustered(arrays) with { DiskFormat = DiskFormat.Npz }, "DiskFormat is Npz; a cluster store"),
+            "Cluster with no shards" => (StoreKind.Table, Clustered(tables) with { Cluster = new ClusterStoreOptions { NumberOfShards = 0 } }, "Cluster.NumberOfShards is 0"),
             "StoreId with a bar" => (StoreKind.Table, tables with { StoreId = "a|b" }, "StoreId is 'a|b'"),
             "JournalTrimEvents 0" => (StoreKind.Array, arrays with { JournalTrimEvents = 0, Durability = Durability.Journal }, "JournalTrimEvents is 0"),
             "JournalTrimEvents -5" => (StoreKind.Table, tables with { JournalTrimEvents = -5 }, "JournalTrimEvents is -5"),
@@ -74,6 +87,8 @@ public class ActorStoreOptionsValidationTests : IDisposable
     public static TheoryData<string> Cases => new()
     {
         "MaxPendingCommands 0", "MaxPendingCommands -1", "MaxBufferedBytes 0", "MaxBufferedBytes -1", "MaxResultBytes 0", "StoreId empty", "StoreId with a bar",
+        "Cluster without a journal", "Cluster on SQLite", "Cluster without a journal database", "Cluster without StoreId", "Cluster with NPZ",
+        "Cluster with no shards",
         "JournalTrimEvents 0", "JournalTrimEvents -5",
         "AskTimeout 0", "AskTimeout -1s", "AskTimeout infinite", "AskTimeout max",
         "FlushTimeout 0", "FlushTimeout max", "FlushTimeout 25 days",
@@ -117,6 +132,17 @@ public class ActorStoreOptionsValidationTests : IDisposable
         {
             Assert.IsType<StoreModeException>(error);
         }
+    }
+
+    [Fact]
+    public async Task Open_ClusterStoreWithModeW_OrOutsideAClusterSystem_IsRefused()
+    {
+        var tables = Clustered(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Parquet });
+        var clearing = await Assert.ThrowsAnyAsync<StoreException>(() => Task.Run(() => OpenAndUseAsync(StoreKind.Table, tables with { Mode = "w" })).WaitAsync(Patience));
+        Assert.Contains("ActorStoreOptions.Mode is 'w'; a cluster store expected 'a' or 'r+'", clearing.Message);
+        var alone = await Assert.ThrowsAnyAsync<StoreException>(() => Task.Run(() => OpenAndUseAsync(StoreKind.Table, tables)).WaitAsync(Patience));
+        Assert.Contains("akka.actor.provider = cluster", alone.Message);
+        Assert.False(File.Exists(Path.Combine(_temp.Path, ".store.lock")));
     }
 
     [Fact]

@@ -67,6 +67,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         FlushFailed => "FF",
         Available => "v",
         AvailableEntries => "V",
+        ToPath => "p",
         _ => throw new ArgumentException($"ProtocolSerializer cannot serialize {message.GetType()}."),
     };
 
@@ -152,6 +153,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case FlushFailed failed:
                 WriteReport(writer, failed.Report);
                 break;
+            case ToPath envelope:
+                writer.Write(envelope.Path);
+                WriteMessages(writer, [envelope.Message]);
+                break;
             case AvailableEntries entries:
                 writer.Write(entries.Paths.Count);
                 foreach (var path in entries.Paths)
@@ -221,6 +226,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 return new FlushFailed(ReadReport(reader));
             case "v":
                 return Available.Instance;
+            case "p":
+                return new ToPath(reader.ReadString(), ReadMessages(reader, bytes)[0]);
             case "V":
                 var paths = new string[reader.ReadInt32()];
                 for (var p = 0; p < paths.Length; p++)
