@@ -33,6 +33,9 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
     private readonly BufferBudget _budget;
 
+    // Cluster mode: the most one message to a path may carry (see PathQueue); otherwise no limit.
+    private readonly long _maxMessageBytes = long.MaxValue;
+
     // Cluster mode on a store node: this node's shard region and StoreNode (null otherwise).
     private readonly IActorRef? _region;
     private readonly IActorRef? _node;
@@ -51,6 +54,8 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         _budget = new BufferBudget(options.MaxBufferedBytes, options.MaxPendingCommands);
         if (options.Cluster is { } cluster)
         {
+            // Every message may cross the network: no more than remoting's frame, less a margin for the envelope.
+            _maxMessageBytes = (system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000) - (8 * 1024);
             (Coordinator, _region, _node) = StartCluster(system, kind, ops, options, cluster);
         }
         else
@@ -90,7 +95,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         var budget = _budget;
         var region = sharding.Start(
             typeName,
-            path => DurablePathActor.Props(new PathWork(path, ops, budget), $"store|{kind}|{storeId}|{path}", journalName, options.PassivateAfter, options.JournalTrimEvents, node),
+            path => DurablePathActor.Props(new PathWork(path, ops, budget), $"store|{kind}|{storeId}|{path}", journalName, options.PassivateAfter, options.JournalTrimEvents, node, _maxMessageBytes),
             settings,
             extractor,
             sharding.DefaultShardAllocationStrategy(settings),
@@ -361,10 +366,18 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         cancellationToken.ThrowIfCancellationRequested();
 
+        if (bytes + PathQueue.CommandOverhead > _maxMessageBytes)
+        {
+            return StoreCoordinator.Refusal(command, new StoreException(
+                $"'{command.Path}': a command of {bytes:N0} bytes cannot cross the cluster's network, whose messages carry at most {_maxMessageBytes:N0} " +
+                "(akka.remote.dot-netty.tcp.maximum-frame-size, less a margin); split the data into smaller appends or raise the frame size.",
+                command.Path));
+        }
+
         // TryGetValue first: the usual hit allocates no factory closure.
         if (!_queues.TryGetValue(command.Path, out var queue))
         {
-            queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout, _budget));
+            queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes));
         }
 
         var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -56,9 +56,13 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     // Cluster mode: the node's StoreNode, which this entity reports to (its parent is a shard).
     private readonly IActorRef? _node;
 
-    public DurablePathActor(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter, IActorRef? node = null)
+    // Cluster mode: the most a reply may carry across the network (remoting's frame, less a margin).
+    private readonly long _maxReplyBytes;
+
+    public DurablePathActor(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter, IActorRef? node = null, long maxReplyBytes = long.MaxValue)
     {
         _work = work;
+        _maxReplyBytes = maxReplyBytes;
         _journalName = journalName;
         _trimAfter = Math.Max(1, trimAfter);
         _node = node;
@@ -89,7 +93,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
                 return;
             }
 
-            ReplyWhenJournaled(_work.Apply(batch, _nextEvents));
+            ReplyWhenJournaled(Fitted(_work.Apply(batch, _nextEvents)));
         });
         Command<PathCommand>(command =>
         {
@@ -99,7 +103,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
                 return;
             }
 
-            ReplyWhenJournaled(_work.Apply(command, _nextEvents));
+            ReplyWhenJournaled(Fitted(_work.Apply(command, _nextEvents)));
         });
         Command<FlushPath>(_ => RequestFlush(Sender));
         Command<TrimPath>(_ =>
@@ -203,9 +207,23 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     // One-path flushes asked through the shard region (cluster mode), answered with a report.
     private readonly List<IActorRef> _flushReports = [];
 
-    /// <summary>Creates the props, on the store's I/O dispatcher; with <paramref name="node"/>, a sharded entity reporting to that node.</summary>
-    public static Props Props(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter, IActorRef? node = null) =>
-        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, journalName, passivateAfter, trimAfter, node)).WithDispatcher(StoreActorConfig.IoDispatcher);
+    /// <summary>
+    /// Creates the props, on the store's I/O dispatcher; with <paramref name="node"/>, a sharded entity
+    /// reporting to that node, whose read results may carry at most <paramref name="maxReplyBytes"/>.
+    /// </summary>
+    public static Props Props(PathWork work, string persistenceId, string journalName, TimeSpan passivateAfter, int trimAfter, IActorRef? node = null, long maxReplyBytes = long.MaxValue) =>
+        Akka.Actor.Props.Create(() => new DurablePathActor(work, persistenceId, journalName, passivateAfter, trimAfter, node, maxReplyBytes)).WithDispatcher(StoreActorConfig.IoDispatcher);
+
+    // A read result too large for one network message is refused (nothing changed), never sent to be dropped on the way.
+    private object Fitted(object reply) => reply switch
+    {
+        ReadResult { Value: { } value } when ActorStore.SizeOf(value) > _maxReplyBytes => new ReadFailed(new ResultTooLargeException(
+            $"'{_work.Path}': the result takes {ActorStore.SizeOf(value):N0} bytes, more than one message across the cluster carries ({_maxReplyBytes:N0}, " +
+            "akka.remote.dot-netty.tcp.maximum-frame-size less a margin); read it in parts with views (row or index ranges, fewer columns) or raise the frame size.",
+            _work.Path)),
+        BatchReplies batch when _maxReplyBytes < long.MaxValue => new BatchReplies([.. batch.Replies.Select(Fitted)]),
+        _ => reply,
+    };
 
     /// <summary>The journal could not store a write: its changes and every later one are answered as failed and dropped. Akka then stops the actor.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

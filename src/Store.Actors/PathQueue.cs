@@ -10,10 +10,21 @@ namespace Store.Actors;
 /// anyone's calls, and the next batch is already at the path actor when the previous one is done.
 /// Each answered command frees its place in the store's <see cref="BufferBudget"/>.
 /// </summary>
-internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout, BufferBudget budget)
+/// <param name="coordinator">Where the commands go (the coordinator, or in cluster mode the cluster coordinator).</param>
+/// <param name="path">The path the commands are for.</param>
+/// <param name="timeout">How long a batch may wait for its answer.</param>
+/// <param name="budget">The store's memory budget, which each answered command frees its bytes in.</param>
+/// <param name="maxMessageBytes">
+/// Cluster mode: the most one message may carry (from the remoting frame size), counted as the
+/// commands' data plus <see cref="CommandOverhead"/> each; a batch never passes it. Otherwise no limit.
+/// </param>
+internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout, BufferBudget budget, long maxMessageBytes = long.MaxValue)
 {
     /// <summary>Batches sent and not yet answered, at most.</summary>
     public const int MaxInFlight = 2;
+
+    /// <summary>What a command costs on the wire besides its data (fields, an Arrow schema or NPY header), counted generously.</summary>
+    public const long CommandOverhead = 1024;
 
     private readonly Lock _gate = new();
     private List<Queued> _queued = [];
@@ -35,8 +46,19 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     // Called under the lock, so batches leave in the order their commands were queued.
     private void SendQueued()
     {
-        var batch = _queued;
-        _queued = [];
+        // Commands in order while the batch stays within the message limit (always at least one).
+        // With a limit, a read ends its batch: its answer alone may need a whole message back.
+        var take = 1;
+        var size = _queued[0].Bytes + CommandOverhead;
+        while (take < _queued.Count && size + _queued[take].Bytes + CommandOverhead <= maxMessageBytes
+            && (maxMessageBytes == long.MaxValue || _queued[take - 1].Command is Append or Write))
+        {
+            size += _queued[take].Bytes + CommandOverhead;
+            take++;
+        }
+
+        var batch = take == _queued.Count ? _queued : _queued[..take];
+        _queued = take == _queued.Count ? [] : _queued[take..];
         _inFlight++;
         object message = batch.Count == 1 ? batch[0].Command : new CommandBatch(path, [.. batch.Select(b => b.Command)]);
         coordinator.Ask<object>(message, timeout).ContinueWith(
@@ -46,7 +68,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
                 lock (_gate)
                 {
                     _inFlight--;
-                    if (_queued.Count > 0)
+                    while (_queued.Count > 0 && _inFlight < MaxInFlight)
                     {
                         SendQueued();
                     }

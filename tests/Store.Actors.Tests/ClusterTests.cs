@@ -302,4 +302,27 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.True((await client.FlushAsync()).Succeeded);
         AssertFilesHoldExactly(4, ranges.Concat(more).ToDictionary());
     }
+
+    [Fact]
+    public async Task ManySmallAppendsInFlight_TravelInBatchesWithinTheFrame_AndOversizedOrLiveRequestsAreRefused()
+    {
+        var client = await StartCluster(storeNodes: 1);
+
+        // 3,000 one-row appends at once: queued together, they go in batches that each fit remoting's frame (128,000 bytes by default).
+        var appends = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i => client.AppendAsync("many", Rows(0, i), "producer", i)));
+        Assert.Equal(Enumerable.Range(0, 3_000).Select(i => new IndexRange(2L * i, 2)), appends);
+
+        var big = Table.FromColumns(("x", TableColumn.Of<long>([.. Enumerable.Range(0, 40_000).Select(i => (long)i)])));
+        var tooBig = await Assert.ThrowsAsync<StoreException>(() => client.AppendAsync("big", big));
+        Assert.Contains("maximum-frame-size", tooBig.Message);
+        Assert.Contains("'big'", tooBig.Message);
+        var live = await Assert.ThrowsAsync<StoreException>(() => client.GetAsync("many"));
+        Assert.Contains("ReadAsync", live.Message);
+
+        // 6,000 rows of 3 numbers do not fit one message back: refused, typed; parts of them do.
+        var whole = await Assert.ThrowsAsync<ResultTooLargeException>(() => client.ReadAsync("many"));
+        Assert.Contains("views", whole.Message);
+        var parts = await Task.WhenAll(Enumerable.Range(0, 6).Select(k => client.ReadAsync("many", new TableView(k * 1_000L, (k + 1) * 1_000L))));
+        Assert.Equal(Enumerable.Range(0, 3_000).SelectMany(i => new long?[] { i, i }), parts.SelectMany(p => p!.Values<long>("sequence")));
+    }
 }

@@ -31,6 +31,9 @@ internal sealed class ClusterCoordinator : ReceiveActor
         _role = role;
         _flushTimeout = flushTimeout;
         Receive<CommandBatch>(batch => Route(batch.Path, batch));
+        Receive<Get>(get => Sender.Tell(new ReadFailed(new StoreException(
+            $"'{get.Path}': a live reference belongs to the node that owns the path, and in a cluster that can be any node and change at any time; use ReadAsync (or a view of it).",
+            get.Path))));
         Receive<PathCommand>(command => Route(command.Path, command));
         Receive<Flush>(flush =>
         {

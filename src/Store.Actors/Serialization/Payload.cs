@@ -36,7 +36,7 @@ internal static class Payload
                 writer.Write(TablePayload);
                 using (var buffer = new MemoryStream())
                 {
-                    WriteIpc(buffer, table.Schema, table.Batches);
+                    WriteIpc(buffer, table.Schema, table.Compacted().Batches);
                     writer.Write((int)buffer.Length);
                     writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
                 }

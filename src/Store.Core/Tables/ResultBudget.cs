@@ -49,8 +49,8 @@ internal sealed class ResultBudget(string path, long limit)
         }
     }
 
-    // The bytes a column's values take (a slice counts only its own rows), plus its validity bitmap.
-    private static long Bytes(IArrowArray array)
+    /// <summary>The bytes a column's values take (a slice counts only its own rows), plus its validity bitmap.</summary>
+    internal static long Bytes(IArrowArray array)
     {
         long values = array switch
         {

@@ -147,6 +147,29 @@ public sealed class Table
                 $"Column '{name}' row {row} holds {Timestamps.Format(value, type)} ({ArrowColumns.Describe(type)} {value}), outside DateTime's years 1 to 9999; read it with Values<long>.");
     }
 
+    /// <summary>
+    /// The table as one batch whose arrays hold exactly its rows: a table of many small batches (one
+    /// per append) or of slices of larger ones (what <see cref="Slice"/> and views give) is copied; a
+    /// single tight batch is kept as it is. For serializers: Arrow's IPC writer costs a message header
+    /// per batch and writes a slice's whole buffers, rows outside it included.
+    /// </summary>
+    public Table Compacted()
+    {
+        if (Batches.Count == 1 && Batches[0].Arrays.All(Tight))
+        {
+            return this;
+        }
+
+        var columns = Schema.FieldsList.Select((field, c) => ArrowColumns.Concat(
+            [.. Batches.Select(b => b.Column(c)).Select(a => Tight(a) ? a : ArrowColumns.Take([(a, Enumerable.Range(0, a.Length).ToArray())], field.DataType))],
+            field.DataType)).ToArray();
+        return new Table(Schema, [new RecordBatch(Schema, columns, checked((int)RowCount))]);
+
+        // Its buffers hold little more than its own rows (padding and a validity bitmap aside).
+        static bool Tight(IArrowArray array) =>
+            array.Offset == 0 && array.Data.Buffers.Sum(b => (long)b.Length) <= (2 * ResultBudget.Bytes(array)) + 1024;
+    }
+
     /// <summary>Rows <c>[start, start + count)</c>, sharing this table's buffers.</summary>
     /// <exception cref="SchemaException">The range lies outside the table.</exception>
     public Table Slice(long start, long count)
