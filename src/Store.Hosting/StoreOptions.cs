@@ -55,6 +55,9 @@ public sealed class StoreOptions
     /// <summary>How often the host flushes both stores. <b>Default</b>: 30 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Cluster mode (<see cref="StoreClusterOptions"/>). <b>Default</b>: off.</summary>
+    public StoreClusterOptions Cluster { get; set; } = new();
+
     /// <summary>A HOCON file (such as <c>config/store.conf</c>) layered over the store's built-in actor settings. <b>Default</b>: none.</summary>
     public string? ActorConfigFile { get; set; }
 
@@ -90,5 +93,7 @@ public sealed class StoreOptions
         JournalProvider = JournalProvider,
         MaxBufferedBytes = MaxBufferedBytes,
         MaxResultBytes = MaxResultBytes,
+        StoreId = Cluster.Enabled ? Cluster.StoreId : null,
+        Cluster = Cluster.Enabled ? new ClusterStoreOptions { NumberOfShards = Cluster.NumberOfShards } : null,
     };
 }

@@ -103,7 +103,83 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             }
         }
 
+        if (options.Cluster.Enabled)
+        {
+            CheckCluster(options, $"{key}:Cluster", problems);
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    // A cluster store is durable on a server database every node reaches, names itself, never clears or archives the shared root, and can hand its paths over within the flush timeout.
+    private static void CheckCluster(StoreOptions options, string key, List<string> problems)
+    {
+        var cluster = options.Cluster;
+        if (options.Durability != Durability.Journal)
+        {
+            problems.Add($"{key}:Enabled needs Store:Durability Journal (a path's acknowledged changes must survive its node); found {options.Durability}.");
+        }
+
+        if (options.JournalProvider?.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) != false || string.IsNullOrWhiteSpace(options.JournalConnectionString))
+        {
+            problems.Add($"{key}:Enabled needs a server journal every node reaches (Store:JournalProvider such as PostgreSQL.15 and Store:JournalConnectionString); found {Show(options.JournalProvider)}.");
+        }
+
+        if (options.ArrayFormat is DiskFormat.Npz or DiskFormat.None || options.TableFormat is DiskFormat.None)
+        {
+            problems.Add($"{key}:Enabled needs files each node writes for its own paths; found ArrayFormat {options.ArrayFormat?.ToString() ?? "(the root's)"}, TableFormat {options.TableFormat?.ToString() ?? "(the root's)"} (Npz and None are refused).");
+        }
+
+        if (options.Mode is "w" or "w-")
+        {
+            problems.Add($"{key}:Enabled needs Store:Mode a or r+ (clearing a cluster store is done offline); found '{options.Mode}'.");
+        }
+
+        if (!ActorStoreOptionsValidator.IsStoreId(cluster.StoreId ?? ""))
+        {
+            problems.Add($"{key}:StoreId must be 1 to 100 letters, digits, '.', '_' or '-'; found {Show(cluster.StoreId)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(cluster.Hostname))
+        {
+            problems.Add($"{key}:Hostname must name this node's address; found {Show(cluster.Hostname)}.");
+        }
+
+        if (cluster.Port is < 0 or > 65535)
+        {
+            problems.Add($"{key}:Port must be 0 (any free port) to 65535; found {cluster.Port}.");
+        }
+
+        if (cluster.SeedNodeList().FirstOrDefault(s => !s.StartsWith("akka.tcp://store@", StringComparison.Ordinal)) is { } seed)
+        {
+            problems.Add($"{key}:SeedNodes must be akka.tcp://store@host:port addresses, comma-separated; found '{seed}'.");
+        }
+
+        if (cluster.RoleList() is not { Count: > 0 } roles || roles.Any(r => r is not ("store" or "client")))
+        {
+            problems.Add($"{key}:Roles must be store, client or both, comma-separated; found {Show(cluster.Roles)}.");
+        }
+
+        if (cluster.NumberOfShards < 1)
+        {
+            problems.Add($"{key}:NumberOfShards must be at least 1; found {cluster.NumberOfShards}.");
+        }
+
+        if (!ActorStoreOptionsValidator.IsTimeout(cluster.StableAfter))
+        {
+            problems.Add($"{key}:StableAfter must be positive and at most {ActorStoreOptionsValidator.MaxTimeout}; found {cluster.StableAfter}.");
+        }
+
+        var minimum = new ActorStoreOptions().FlushTimeout + TimeSpan.FromSeconds(30);
+        if (cluster.HandOffTimeout < minimum || !ActorStoreOptionsValidator.IsTimeout(cluster.HandOffTimeout))
+        {
+            problems.Add($"{key}:HandOffTimeout must be at least the flush timeout plus 30 s ({minimum}) so a path can flush before it moves; found {cluster.HandOffTimeout}.");
+        }
+
+        if (cluster.MaximumFrameSize is < 32_000 or > int.MaxValue)
+        {
+            problems.Add($"{key}:MaximumFrameSize must be 32000 to {int.MaxValue} bytes; found {cluster.MaximumFrameSize}.");
+        }
     }
 
     private static string Show(string? value) => value is null ? "null" : $"'{value}'";

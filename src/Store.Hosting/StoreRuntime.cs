@@ -61,6 +61,12 @@ public sealed class StoreRuntime : IAsyncDisposable
         var system = ActorSystem.Create("store", owned.WithFallback(ActorConfig(options)));
         try
         {
+            if (options.Cluster.Enabled && options.Cluster.SeedNodeList().Count == 0)
+            {
+                // No seed nodes: this node starts the cluster (its stores start their regions first, which is safe in any order).
+                Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
+            }
+
             return new StoreRuntime(system, ownsSystem: true, options, logger);
         }
         catch
@@ -86,7 +92,38 @@ public sealed class StoreRuntime : IAsyncDisposable
         }
 
         var journaled = StoreActorConfig.IsJournaled(options.ArrayStore()) || StoreActorConfig.IsJournaled(options.TableStore());
-        return journaled ? StoreActorConfig.WithJournal(config, options.ResolvedJournalConnectionString(), options.JournalProvider) : config;
+        config = journaled ? StoreActorConfig.WithJournal(config, options.ResolvedJournalConnectionString(), options.JournalProvider) : config;
+        return options.Cluster.Enabled ? ClusterConfig(options.Cluster).WithFallback(config) : config;
+    }
+
+    /// <summary>
+    /// A cluster node's settings: remoting on the configured address, the seed nodes (none: the node
+    /// starts the cluster by joining itself once it runs), its roles, the split-brain resolver's
+    /// stable-after, the sharding handoff timeout and the frame size.
+    /// </summary>
+    public static Config ClusterConfig(StoreClusterOptions cluster)
+    {
+        static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        var seeds = string.Join(", ", cluster.SeedNodeList().Select(Quote));
+        var roles = string.Join(", ", cluster.RoleList().Select(Quote));
+        var frame = cluster.MaximumFrameSize;
+        return ConfigurationFactory.ParseString(
+            $$"""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp {
+              hostname = {{Quote(cluster.Hostname)}}
+              port = {{cluster.Port}}
+              maximum-frame-size = {{frame}}b
+              send-buffer-size = {{frame}}b
+              receive-buffer-size = {{frame}}b
+            }
+            akka.cluster {
+              seed-nodes = [{{seeds}}]
+              roles = [{{roles}}]
+              split-brain-resolver.stable-after = {{(long)cluster.StableAfter.TotalMilliseconds}}ms
+              sharding.handoff-timeout = {{(long)cluster.HandOffTimeout.TotalMilliseconds}}ms
+            }
+            """);
     }
 
     /// <summary>Flushes both stores, logging the outcome; a failure of one does not stop the other.</summary>

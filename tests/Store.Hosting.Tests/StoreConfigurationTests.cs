@@ -123,12 +123,26 @@ public class StoreConfigurationTests : IDisposable
         var defaults = new StoreOptions();
         var settings = typeof(StoreOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).ToList();
         Assert.Contains(settings, p => p.Name == "FlushInterval");
-        var values = settings.ToDictionary(p => "Store:" + p.Name.ToLowerInvariant(), p => p.GetValue(defaults) switch
+        static string? Text(object? value) => value switch
         {
             null => null,
             TimeSpan span => span.ToString("c"),
-            var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
-        });
+            var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        // A section of settings (Cluster) gives a key per setting of its own.
+        static bool IsSection(Type type) => type.IsClass && type != typeof(string);
+        var values = settings.Where(p => !IsSection(p.PropertyType)).ToDictionary(p => "Store:" + p.Name.ToLowerInvariant(), p => Text(p.GetValue(defaults)));
+        foreach (var group in settings.Where(p => IsSection(p.PropertyType)))
+        {
+            var nested = group.GetValue(defaults)!;
+            foreach (var setting in group.PropertyType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }))
+            {
+                values[$"Store:{group.Name.ToUpperInvariant()}:{setting.Name.ToLowerInvariant()}"] = Text(setting.GetValue(nested));
+            }
+        }
+
+        Assert.Contains("Store:CLUSTER:enabled", values.Keys);
         var section = new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(StoreOptions.Section);
 
         var read = new StoreOptions { Root = "elsewhere" };

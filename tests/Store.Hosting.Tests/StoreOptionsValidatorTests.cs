@@ -11,6 +11,18 @@ namespace Store.Hosting.Tests;
 /// </summary>
 public class StoreOptionsValidatorTests
 {
+    // A valid cluster node's options, then one change.
+    private static StoreOptions Clustered(Action<StoreOptions> change)
+    {
+        var options = new StoreOptions
+        {
+            Durability = Durability.Journal, JournalProvider = "PostgreSQL.15", JournalConnectionString = "Host=127.0.0.1;Database=store",
+            Cluster = new StoreClusterOptions { Enabled = true },
+        };
+        change(options);
+        return options;
+    }
+
     private static StoreOptions Bad(string name) => name switch
     {
         "Mode R" => new StoreOptions { Mode = "R" },
@@ -24,6 +36,17 @@ public class StoreOptionsValidatorTests
         "JournalConnectionString blank" => new StoreOptions { JournalConnectionString = " " },
         "MaxBufferedBytes 0" => new StoreOptions { MaxBufferedBytes = 0 },
         "MaxResultBytes -1" => new StoreOptions { MaxResultBytes = -1 },
+        "Cluster without a journal" => Clustered(o => o.Durability = Durability.None),
+        "Cluster on SQLite" => Clustered(o => o.JournalProvider = "SQLite.MS"),
+        "Cluster with NPZ" => Clustered(o => o.ArrayFormat = DiskFormat.Npz),
+        "Cluster with mode w" => Clustered(o => o.Mode = "w"),
+        "Cluster StoreId with a bar" => Clustered(o => o.Cluster.StoreId = "a|b"),
+        "Cluster port 70000" => Clustered(o => o.Cluster.Port = 70_000),
+        "Cluster seed without scheme" => Clustered(o => o.Cluster.SeedNodes = "127.0.0.1:4053"),
+        "Cluster role worker" => Clustered(o => o.Cluster.Roles = "store,worker"),
+        "Cluster no shards" => Clustered(o => o.Cluster.NumberOfShards = 0),
+        "Cluster handoff shorter than a flush" => Clustered(o => o.Cluster.HandOffTimeout = TimeSpan.FromSeconds(60)),
+        "Cluster frame 1000" => Clustered(o => o.Cluster.MaximumFrameSize = 1000),
         "FlushInterval 25 days" => new StoreOptions { FlushInterval = TimeSpan.FromDays(25) },
         "FlushInterval max" => new StoreOptions { FlushInterval = TimeSpan.MaxValue },
         "FlushInterval infinite" => new StoreOptions { FlushInterval = Timeout.InfiniteTimeSpan },
@@ -44,6 +67,17 @@ public class StoreOptionsValidatorTests
     [InlineData("JournalConnectionString blank", "Store:JournalConnectionString")]
     [InlineData("MaxBufferedBytes 0", "Store:MaxBufferedBytes")]
     [InlineData("MaxResultBytes -1", "Store:MaxResultBytes")]
+    [InlineData("Cluster without a journal", "Store:Cluster:Enabled")]
+    [InlineData("Cluster on SQLite", "Store:Cluster:Enabled")]
+    [InlineData("Cluster with NPZ", "Store:Cluster:Enabled")]
+    [InlineData("Cluster with mode w", "Store:Cluster:Enabled")]
+    [InlineData("Cluster StoreId with a bar", "Store:Cluster:StoreId")]
+    [InlineData("Cluster port 70000", "Store:Cluster:Port")]
+    [InlineData("Cluster seed without scheme", "Store:Cluster:SeedNodes")]
+    [InlineData("Cluster role worker", "Store:Cluster:Roles")]
+    [InlineData("Cluster no shards", "Store:Cluster:NumberOfShards")]
+    [InlineData("Cluster handoff shorter than a flush", "Store:Cluster:HandOffTimeout")]
+    [InlineData("Cluster frame 1000", "Store:Cluster:MaximumFrameSize")]
     [InlineData("FlushInterval 25 days", "Store:FlushInterval")]
     [InlineData("FlushInterval max", "Store:FlushInterval")]
     [InlineData("FlushInterval infinite", "Store:FlushInterval")]
@@ -62,6 +96,7 @@ public class StoreOptionsValidatorTests
     public void Validate_Defaults_Succeed()
     {
         Assert.Same(ValidateOptionsResult.Success, new StoreOptionsValidator().Validate(null, new StoreOptions()));
+        Assert.Same(ValidateOptionsResult.Success, new StoreOptionsValidator().Validate(null, Clustered(_ => { })));
     }
 
     [Fact]

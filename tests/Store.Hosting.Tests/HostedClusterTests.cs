@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Store.Actors;
+using Store.Core;
+using Store.Core.Arrays;
+using Store.Core.Tables;
+using Store.Core.Tests;
+
+namespace Store.Hosting.Tests;
+
+/// <summary>
+/// The hosted store with <c>Store:Cluster</c> enabled: the runtime's own actor system becomes a
+/// cluster node (remoting on 127.0.0.1, any free port, no seed nodes: it starts the cluster), both
+/// stores run as sharded stores on a throwaway PostgreSQL journal, and what they write is read back
+/// by single-machine readers.
+/// </summary>
+public sealed class HostedClusterTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly PostgresServer _postgres = PostgresServer.Start();
+
+    public void Dispose()
+    {
+        _postgres.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task ClusterEnabled_RunsBothStoresAsAOneNodeCluster_AndTheirFilesReadBack()
+    {
+        var options = new StoreOptions
+        {
+            Root = _temp.Path, ArrayFormat = DiskFormat.Zarr, TableFormat = DiskFormat.Parquet, Durability = Durability.Journal,
+            JournalProvider = "PostgreSQL.15", JournalConnectionString = _postgres.CreateDatabase(),
+            Cluster = new StoreClusterOptions { Enabled = true, StoreId = "hosted", Port = 0, StableAfter = TimeSpan.FromSeconds(3) },
+        };
+        Assert.Same(Microsoft.Extensions.Options.ValidateOptionsResult.Success, new StoreOptionsValidator().Validate(null, options));
+
+        await using (var runtime = StoreRuntime.Start(options, NullLogger.Instance))
+        {
+            Assert.IsType<Akka.Cluster.ClusterActorRefProvider>(((Akka.Actor.ExtendedActorSystem)runtime.Arrays.System).Provider);
+            for (var i = 0; i < 5; i++)
+            {
+                await runtime.Arrays.AppendAsync("frames", NdArray.From(new float[] { i, i, i }, 1, 3), "p", i);
+                await runtime.Tables.AppendAsync("energies", Table.FromColumns(("step", TableColumn.Of<long>([i]))), "p", i);
+            }
+
+            var report = await runtime.Tables.FlushAsync();
+            Assert.Equal(["energies"], report.Outcomes.Select(o => o.Path));
+            Assert.Equal(["frames"], await runtime.Arrays.AvailableAsync());
+        }
+
+        using var arrays = new ArrayStore(options.ArrayRoot, "r");
+        Assert.Equal(Enumerable.Range(0, 5).SelectMany(i => new float[] { i, i, i }), arrays.Read("frames")!.ToArray<float>());
+        using var tables = new TableStore(options.TableRoot, "r");
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (long?)i), tables.Read("energies")!.Values<long>("step"));
+    }
+}
