@@ -325,4 +325,27 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
         var parts = await Task.WhenAll(Enumerable.Range(0, 6).Select(k => client.ReadAsync("many", new TableView(k * 1_000L, (k + 1) * 1_000L))));
         Assert.Equal(Enumerable.Range(0, 3_000).SelectMany(i => new long?[] { i, i }), parts.SelectMany(p => p!.Values<long>("sequence")));
     }
+
+    [Fact]
+    public async Task OldestNodesLeavingOneAfterAnother_LeaveTheLastNodeServing()
+    {
+        // The first node runs the shard coordinator: when it leaves, the coordinator moves, and again when the next one does.
+        await StartCluster(storeNodes: 3);
+        var last = _nodes[1].Store;
+        await Append(last, 0, 2);
+        foreach (var index in new[] { 0, 2 })
+        {
+            await _nodes[index].Store.DisposeAsync();
+            await Cluster.Get(_nodes[index].System).LeaveAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await _nodes[index].System.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+            output.WriteLine($"node {index + 1} left");
+        }
+
+        Assert.Equal(new IndexRange(0, 2), await last.AppendAsync("after/leaving", Rows(0, 0)).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True((await last.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60))).Succeeded);
+        await last.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        using var reader = new TableStore(_root, "r");
+        Assert.Equal(Enumerable.Range(0, Paths).Select(p => $"runs/p{p}").Prepend("after/leaving"), reader.Available());
+        Assert.All(Enumerable.Range(0, Paths), p => Assert.Equal(4, reader.Read($"runs/p{p}")!.RowCount));
+    }
 }
