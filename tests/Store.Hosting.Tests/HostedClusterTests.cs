@@ -11,7 +11,8 @@ namespace Store.Hosting.Tests;
 /// The hosted store with <c>Store:Cluster</c> enabled: the runtime's own actor system becomes a
 /// cluster node (remoting on 127.0.0.1, any free port, no seed nodes: it starts the cluster), both
 /// stores run as sharded stores on a throwaway PostgreSQL journal, and what they write is read back
-/// by single-machine readers.
+/// by single-machine readers; three hosted nodes sharing one output keep every row when two of them
+/// close at once.
 /// </summary>
 public sealed class HostedClusterTests : IDisposable
 {
@@ -53,5 +54,47 @@ public sealed class HostedClusterTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 5).SelectMany(i => new float[] { i, i, i }), arrays.Read("frames")!.ToArray<float>());
         using var tables = new TableStore(options.TableRoot, "r");
         Assert.Equal(Enumerable.Range(0, 5).Select(i => (long?)i), tables.Read("energies")!.Values<long>("step"));
+    }
+
+    [Fact]
+    public async Task ThreeHostedNodes_TwoLeavingAtOnce_TheThirdServesAndEveryRowIsKept()
+    {
+        var journal = _postgres.CreateDatabase();
+        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        StoreOptions Node(int n) => new()
+        {
+            Root = _temp.Path, ArrayFormat = DiskFormat.Zarr, TableFormat = DiskFormat.Parquet, Durability = Durability.Journal,
+            JournalProvider = "PostgreSQL.15", JournalConnectionString = journal,
+            Cluster = new StoreClusterOptions
+            {
+                Enabled = true, StoreId = "hosted3", Port = ports[n], StableAfter = TimeSpan.FromSeconds(3),
+                SeedNodes = n == 0 ? "" : $"akka.tcp://store@127.0.0.1:{ports[0]}",
+            },
+        };
+        var runtimes = Enumerable.Range(0, 3).Select(n => StoreRuntime.Start(Node(n), NullLogger.Instance)).ToList();
+        var appends = runtimes.Select((runtime, n) => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await runtime.Arrays.AppendAsync($"ens0/run{n}/frames", NdArray.From(new float[] { i, i, i }, 1, 3));
+                await runtime.Tables.AppendAsync("energies", Table.FromColumns(("run", TableColumn.Of<long>([n])), ("step", TableColumn.Of<long>([i]))));
+            }
+
+            await runtime.Arrays.FlushAsync();
+            await runtime.Tables.FlushAsync();
+        })).ToList();
+        await Task.WhenAll(appends).WaitAsync(TimeSpan.FromSeconds(120));
+        await Task.WhenAll(runtimes[0].DisposeAsync().AsTask(), runtimes[2].DisposeAsync().AsTask()).WaitAsync(TimeSpan.FromSeconds(120));
+        await runtimes[1].Arrays.AppendAsync("ens0/run1/frames", NdArray.From(new float[] { 9, 9, 9 }, 1, 3)).WaitAsync(TimeSpan.FromSeconds(60));
+        await runtimes[1].DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(120));
+        using var tables = new TableStore(Node(0).TableRoot, "r");
+        Assert.Equal(60, tables.Read("energies")!.RowCount);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
