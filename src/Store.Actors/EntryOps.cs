@@ -56,9 +56,6 @@ internal abstract class EntryOps : IDisposable
     /// <summary>The entry's length along axis 0 (rows), 0 when there is no entry.</summary>
     public abstract long Length(string path);
 
-    /// <summary>The bytes <paramref name="data"/> takes in memory, for the buffer limit.</summary>
-    public long SizeOf(object data) => ActorStore.SizeOf(data);
-
     /// <summary>Drops the entry's unflushed changes; it reads from its files again.</summary>
     public abstract void Discard(string path);
 

@@ -192,7 +192,7 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
 
     private void Accepted(object data)
     {
-        var bytes = ops.SizeOf(data);
+        var bytes = ActorStore.SizeOf(data);
         Unflushed += bytes;
         budget.AddBuffered(bytes);
     }

@@ -96,8 +96,8 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    // A free TCP port on loopback (the server binds it moments later).
-    private static int FreePort()
+    /// <summary>A free TCP port on 127.0.0.1 (for a server or node that binds it moments later).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -42,12 +40,6 @@ public sealed class ClusterCrashTests(PostgresFixture postgres, ITestOutputHelpe
         _temp.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task StartWorker(string root, string journal, string storeId, int port, int seedPort)
     {
@@ -80,7 +72,7 @@ public sealed class ClusterCrashTests(PostgresFixture postgres, ITestOutputHelpe
         Directory.CreateDirectory(root);
         var journal = postgres.Server.CreateDatabase("crash");
         var storeId = $"crash-{trial}";
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 3).Select(_ => PostgresServer.FreePort()).ToArray();
         for (var n = 0; n < 3; n++)
         {
             var link = _temp.Sub($"node-{n}");

@@ -60,7 +60,7 @@ public sealed class HostedClusterTests : IDisposable
     public async Task ThreeHostedNodes_TwoClosingOneAfterTheOther_TheThirdServesAndEveryRowIsKept()
     {
         var journal = _postgres.CreateDatabase();
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 3).Select(_ => PostgresServer.FreePort()).ToArray();
         StoreOptions Node(int n) => new()
         {
             Root = _temp.Path, ArrayFormat = DiskFormat.Zarr, TableFormat = DiskFormat.Parquet, Durability = Durability.Journal,
@@ -91,12 +91,5 @@ public sealed class HostedClusterTests : IDisposable
         await runtimes[1].DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(120));
         using var tables = new TableStore(Node(0).TableRoot, "r");
         Assert.Equal(60, tables.Read("energies")!.RowCount);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -25,6 +25,20 @@ internal static class ArrowColumns
         return -1;
     }
 
+    /// <summary>The bytes a column's values take (a slice counts only its own rows), plus its validity bitmap.</summary>
+    public static long BytesOf(IArrowArray array)
+    {
+        long values = array switch
+        {
+            StringArray strings when strings.Length > 0 => ((strings.Length + 1L) * sizeof(int)) + strings.ValueOffsets[strings.Length] - strings.ValueOffsets[0],
+            StringArray => sizeof(int),
+            BooleanArray => (array.Length + 7L) / 8,
+            _ when array.Data.DataType is FixedWidthType fixedWidth => (long)array.Length * fixedWidth.BitWidth / 8,
+            _ => array.Data.Buffers.Sum(b => (long)b.Length),
+        };
+        return values + (array.NullCount > 0 ? (array.Length + 7L) / 8 : 0);
+    }
+
     /// <summary>The column named exactly <paramref name="name"/> (see <see cref="IndexOfColumn"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">No such column.</exception>
     public static Field ColumnNamed(this Schema schema, string name) => schema.FieldsList[schema.IndexOfColumn(name)];

@@ -1,5 +1,4 @@
 using Apache.Arrow;
-using Apache.Arrow.Types;
 
 namespace Store.Core.Tables;
 
@@ -37,7 +36,7 @@ internal sealed class ResultBudget(string path, long limit)
 
         for (var c = 0; c < batch.ColumnCount; c++)
         {
-            _used += Bytes(batch.Column(c));
+            _used += ArrowColumns.BytesOf(batch.Column(c));
         }
 
         if (_used > limit)
@@ -47,19 +46,5 @@ internal sealed class ResultBudget(string path, long limit)
                 "narrow the query (keys, a filter) or read fewer rows or columns at a time (a TableView), or raise MaxResultBytes.",
                 path);
         }
-    }
-
-    /// <summary>The bytes a column's values take (a slice counts only its own rows), plus its validity bitmap.</summary>
-    internal static long Bytes(IArrowArray array)
-    {
-        long values = array switch
-        {
-            StringArray strings when strings.Length > 0 => ((strings.Length + 1L) * sizeof(int)) + strings.ValueOffsets[strings.Length] - strings.ValueOffsets[0],
-            StringArray => sizeof(int),
-            BooleanArray => (array.Length + 7L) / 8,
-            _ when array.Data.DataType is FixedWidthType fixedWidth => (long)array.Length * fixedWidth.BitWidth / 8,
-            _ => array.Data.Buffers.Sum(b => (long)b.Length),
-        };
-        return values + (array.NullCount > 0 ? (array.Length + 7L) / 8 : 0);
     }
 }

@@ -167,7 +167,7 @@ public sealed class Table
 
         // Its buffers hold little more than its own rows (padding and a validity bitmap aside).
         static bool Tight(IArrowArray array) =>
-            array.Offset == 0 && array.Data.Buffers.Sum(b => (long)b.Length) <= (2 * ResultBudget.Bytes(array)) + 1024;
+            array.Offset == 0 && array.Data.Buffers.Sum(b => (long)b.Length) <= (2 * ArrowColumns.BytesOf(array)) + 1024;
     }
 
     /// <summary>Rows <c>[start, start + count)</c>, sharing this table's buffers.</summary>

@@ -34,24 +34,11 @@ internal static class IntColumnChunkReader
         var position = 0;
         while (row < rows)
         {
-            if (position >= bytes.Length)
-            {
-                throw new FormatException($"the column chunk ends after {row} of its {rows} rows");
-            }
-
-            var header = PageHeaderOf(bytes.Span[position..], out var headerLength);
-            position += headerLength;
-            if (header.CompressedSize < 0 || position + (long)header.CompressedSize > bytes.Length)
-            {
-                throw new FormatException($"a page of {header.CompressedSize} bytes runs past the end of the column chunk");
-            }
-
-            var body = bytes.Slice(position, header.CompressedSize);
-            position += header.CompressedSize;
+            var body = NextPage(bytes.Span, ref position, row, rows, out var header);
             switch (header.Type)
             {
                 case PageType.DICTIONARY_PAGE:
-                    var plain = Decompress(chunk.Codec, body.Span, header.UncompressedSize, scratch);
+                    var plain = Decompress(chunk.Codec, body, header.UncompressedSize, scratch);
                     if (header.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY) || (long)header.Values * width > plain.Length)
                     {
                         throw new FormatException($"a dictionary page of {header.Values} values encoded {header.Encoding} in {plain.Length} bytes; expected PLAIN values");
@@ -66,12 +53,37 @@ internal static class IntColumnChunkReader
                         throw new FormatException($"a data page of {header.Values} values after {row} rows; the row group holds {rows}");
                     }
 
-                    row += ReadDataPage(header, chunk.Codec, body.Span, optional, width, dictionary, values.Slice(row, header.Values), present.Slice(row, header.Values), scratch);
+                    row += ReadDataPage(header, chunk.Codec, body, optional, width, dictionary, values.Slice(row, header.Values), present.Slice(row, header.Values), scratch);
                     break;
                 default:
                     break; // index pages and pages of kinds added later carry no values
             }
         }
+    }
+
+    /// <summary>
+    /// The body of the page at <paramref name="position"/> in <paramref name="chunk"/> (row
+    /// <paramref name="row"/> of <paramref name="rows"/> comes next), with its header; checked to lie
+    /// within the chunk. <paramref name="position"/> moves past the page.
+    /// </summary>
+    /// <exception cref="FormatException">The chunk ends early, or the page runs past its end.</exception>
+    internal static ReadOnlySpan<byte> NextPage(ReadOnlySpan<byte> chunk, ref int position, int row, int rows, out PageInfo header)
+    {
+        if (position >= chunk.Length)
+        {
+            throw new FormatException($"the column chunk ends after {row} of its {rows} rows");
+        }
+
+        header = PageHeaderOf(chunk[position..], out var headerLength);
+        position += headerLength;
+        if (header.CompressedSize < 0 || position + (long)header.CompressedSize > chunk.Length)
+        {
+            throw new FormatException($"a page of {header.CompressedSize} bytes runs past the end of the column chunk");
+        }
+
+        var body = chunk.Slice(position, header.CompressedSize);
+        position += header.CompressedSize;
+        return body;
     }
 
     /// <summary>

@@ -37,20 +37,7 @@ internal static class StringColumnChunkReader
         var position = 0;
         while (row < rows)
         {
-            if (position >= bytes.Length)
-            {
-                throw new FormatException($"the column chunk ends after {row} of its {rows} rows");
-            }
-
-            var header = IntColumnChunkReader.PageHeaderOf(bytes[position..], out var headerLength);
-            position += headerLength;
-            if (header.CompressedSize < 0 || position + (long)header.CompressedSize > bytes.Length)
-            {
-                throw new FormatException($"a page of {header.CompressedSize} bytes runs past the end of the column chunk");
-            }
-
-            var body = bytes.Slice(position, header.CompressedSize);
-            position += header.CompressedSize;
+            var body = IntColumnChunkReader.NextPage(bytes, ref position, row, rows, out var header);
             switch (header.Type)
             {
                 case PageType.DATA_PAGE or PageType.DATA_PAGE_V2:
