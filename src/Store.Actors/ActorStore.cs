@@ -224,9 +224,10 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             if (_region is not null)
             {
                 // This node stops holding the store: its shards move to the other store nodes (each
-                // path actor flushes and lets go of its entry), then its core store closes.
+                // path actor flushes and lets go of its entry), then its core store closes. The node
+                // actor stays until the node leaves, answering the cluster's flushes (with nothing held).
                 await _region.GracefulStop(_options.FlushTimeout, GracefulShutdown.Instance).ConfigureAwait(false);
-                await _node!.GracefulStop(_options.FlushTimeout).ConfigureAwait(false);
+                await _node!.Ask<Done>(CloseNode.Instance, _options.FlushTimeout).ConfigureAwait(false);
             }
 
             if (_ownsSystem)

@@ -36,6 +36,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
 
     // The coordinator asked this idle actor to stop, but it was busy (see Busy); asked again when it is not.
     private bool _stopWhenDone;
+    private Exception? _handOverFailure; // cluster mode: why the flush before a handover failed (its changes stay journaled)
 
     // Events up to _coveredTo are in the files; those up to _trimmedTo are deleted. Deleting is a
     // database write that competes with appends, so it waits until _trimAfter events are covered
@@ -458,7 +459,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
     {
         if (_work.Unflushed > 0 || LastSequenceNr > _coveredTo)
         {
-            FlushAndTrim();
+            _handOverFailure = FlushAndTrim() is PathFlushFailed failed ? failed.Cause : null;
             if (Busy)
             {
                 _stopWhenDone = true; // the producer log's snapshot is being saved: asked again after it
@@ -467,6 +468,7 @@ internal sealed class DurablePathActor : ReceivePersistentActor
         }
 
         _work.Reload();
+        _node!.Tell(new HandedOver(_work.Path, _handOverFailure));
         Context.Stop(Self);
     }
 

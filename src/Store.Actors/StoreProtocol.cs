@@ -178,6 +178,23 @@ public static class StoreProtocol
     /// <summary>Cluster mode, path actor to its node's <see cref="StoreNode"/>: I own this path now (the node flushes me with the others).</summary>
     internal sealed record EntityStarted(string Path);
 
+    /// <summary>
+    /// Cluster mode, path actor to its node's <see cref="StoreNode"/>, as it stops (handoff, passivation,
+    /// a leaving node): what it held is in the files (<see cref="Cause"/> null) or, its last flush
+    /// having failed with <see cref="Cause"/>, only in the journal, which its next owner replays.
+    /// </summary>
+    internal sealed record HandedOver(string Path, Exception? Cause);
+
+    /// <summary>
+    /// Cluster mode, a closing store to its node's <see cref="StoreNode"/> once the shard region has
+    /// handed every path over: close the core store without flushing and answer what is still asked
+    /// (nothing held) until the node leaves.
+    /// </summary>
+    internal sealed record CloseNode
+    {
+        public static readonly CloseNode Instance = new();
+    }
+
     /// <summary>An append as journaled: the data and the range it was given (so replay is idempotent), and its producer.</summary>
     internal sealed record EntryAppended(object Data, IndexRange Range, string? ProducerId, long Sequence);
 

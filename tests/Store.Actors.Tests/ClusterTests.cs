@@ -227,6 +227,43 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task FlushesWhileANodeHandsItsPathsOver_AnswerPromptly_AndNoneFails()
+    {
+        var client = await StartCluster();
+        var ranges = await Append(client, 0, 3);
+        var held = await EntitiesPerNode();
+        var index = held[1].Count >= held[2].Count ? 1 : 2;
+        Assert.NotEmpty(held[index]);
+
+        // Cluster-wide flushes from the client, one after another, while a store node hands its paths
+        // over and leaves: a flush that meets a path as it moves (or the node as it goes) counts the
+        // handover and answers at once, instead of waiting out the flush timeout (30 s here) for a reply
+        // that never comes.
+        using var stop = new CancellationTokenSource();
+        var times = new List<TimeSpan>();
+        var flushing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var report = await client.FlushAsync();
+                times.Add(clock.Elapsed);
+                Assert.True(report.Succeeded, string.Join("; ", report.Outcomes.Where(o => o.Error is not null).Select(o => $"{o.Path}: {o.Error!.Message}")));
+            }
+        });
+        await Task.Delay(200);
+        await _nodes[index].Store.DisposeAsync();
+        await Cluster.Get(_nodes[index].System).LeaveAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        stop.Cancel();
+        await flushing.WaitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"{times.Count} flushes, the longest {times.Max().TotalMilliseconds:0} ms");
+        Assert.True(times.Count >= 3, $"only {times.Count} flushes ran");
+        Assert.True(times.Max() < TimeSpan.FromSeconds(15), $"a flush took {times.Max()}");
+        AssertFilesHoldExactly(3, ranges);
+    }
+
+    [Fact]
     public async Task Rebalance_ToANewNode_FlushesWhatTheOldOwnerHeld_BeforeTheNewOneServes()
     {
         var client = await StartCluster(storeNodes: 2);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -12,8 +13,8 @@ namespace Store.Actors;
 /// alike), in place of the single-machine <see cref="StoreCoordinator"/>. Path commands go to the
 /// shard region (or proxy), which delivers them to the path's entity on whichever node owns it; a
 /// flush of every path and <see cref="Available"/> are asked of the <see cref="StoreNode"/> of every
-/// store node that is up, and merged: a node that does not answer is a failure naming it, never a
-/// silent success.
+/// store node that is up (<see cref="NodeFanOut"/>), and merged: a node that does not answer is a
+/// failure naming it, never a silent success; one that left gracefully meanwhile handed its paths over.
 /// </summary>
 internal sealed class ClusterCoordinator : ReceiveActor
 {
@@ -22,6 +23,10 @@ internal sealed class ClusterCoordinator : ReceiveActor
     private readonly string _nodeName;
     private readonly string _role;
     private readonly TimeSpan _flushTimeout;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Members seen leaving the cluster gracefully (read by the fan-outs, hence immutable).
+    private volatile ImmutableHashSet<Address> _leaving = [];
 
     public ClusterCoordinator(IActorRef region, IActorRef? localNode, string nodeName, string role, TimeSpan flushTimeout)
     {
@@ -43,10 +48,12 @@ internal sealed class ClusterCoordinator : ReceiveActor
             }
             else
             {
-                FlushNodes().PipeTo(Sender);
+                FanOut(Flush.Instance, MergeFlushes);
             }
         });
-        Receive<Available>(_ => ListNodes().PipeTo(Sender));
+        Receive<Available>(_ => FanOut(Available.Instance, MergeLists));
+        Receive<ClusterEvent.MemberLeft>(left => _leaving = _leaving.Add(left.Member.Address));
+        Receive<ClusterEvent.MemberExited>(exited => _leaving = _leaving.Add(exited.Member.Address));
         Receive<Close>(_ =>
         {
             // Closing this node's store: its own entities flush and trim; the rest of the cluster goes on.
@@ -81,52 +88,46 @@ internal sealed class ClusterCoordinator : ReceiveActor
         _region.Forward(message);
     }
 
-    private IEnumerable<Address> StoreNodes() =>
-        Cluster.Get(Context.System).State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole(_role)).Select(m => m.Address);
+    protected override void PreStart() =>
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberLeft), typeof(ClusterEvent.MemberExited));
 
-    private ActorSelection NodeAt(Address address) => Context.ActorSelection(new RootActorPath(address) / "user" / _nodeName);
+    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
 
-    private async Task<object> FlushNodes()
+    private List<Address> StoreNodes() =>
+        [.. Cluster.Get(Context.System).State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole(_role)).Select(m => m.Address)];
+
+    private void FanOut(object request, Func<IReadOnlyList<NodeAnswer>, object> merge)
     {
-        var nodes = StoreNodes().ToList();
-        var answers = await Task.WhenAll(nodes.Select(async address =>
+        Context.ActorOf(NodeFanOut.Props(StoreNodes(), _nodeName, request, _flushTimeout, Sender, address => _leaving.Contains(address), merge));
+    }
+
+    // A node that left gracefully handed its paths over (each flushed as it moved) and has none to report.
+    private object MergeFlushes(IReadOnlyList<NodeAnswer> answers)
+    {
+        var outcomes = answers.SelectMany(answer => answer switch
         {
-            try
-            {
-                return await NodeAt(address).Ask<object>(Flush.Instance, _flushTimeout) switch
-                {
-                    Flushed flushed => flushed.Report.Outcomes,
-                    FlushFailed failed => failed.Report.Outcomes,
-                    var other => [new PathFlushOutcome($"node {address}", new StoreException($"Store node {address} answered the flush with {other.GetType().Name}."))],
-                };
-            }
-            catch (AskTimeoutException)
-            {
-                return (IReadOnlyList<PathFlushOutcome>)[new PathFlushOutcome($"node {address}", new StoreException(
-                    $"Store node {address} did not answer the flush within {_flushTimeout}: what its paths hold is journaled, and their next owner replays it."))];
-            }
-        }));
-        var report = new FlushReport([.. answers.SelectMany(a => a).OrderBy(o => o.Path, StringComparer.Ordinal)]);
+            { Reply: Flushed flushed } => flushed.Report.Outcomes,
+            { Reply: FlushFailed failed } => failed.Report.Outcomes,
+            { Fate: NodeFate.NoStore or NodeFate.Left } => [],
+            { Fate: NodeFate.Gone } => [new PathFlushOutcome($"node {answer.Node}", new StoreException(
+                $"Store node {answer.Node} went away before it answered the flush: its paths restart on the other store nodes and replay their journals."))],
+            { Fate: NodeFate.Silent } => [new PathFlushOutcome($"node {answer.Node}", new StoreException(
+                $"Store node {answer.Node} did not answer the flush within {_flushTimeout}: what its paths hold is journaled, and their next owner replays it."))],
+            _ => (IReadOnlyList<PathFlushOutcome>)[new PathFlushOutcome($"node {answer.Node}", new StoreException(
+                $"Store node {answer.Node} answered the flush with {answer.Reply?.GetType().Name}."))],
+        });
+        var report = new FlushReport([.. outcomes.OrderBy(o => o.Path, StringComparer.Ordinal)]);
         return report.Succeeded ? new Flushed(report) : new FlushFailed(report);
     }
 
-    private async Task<object> ListNodes()
+    private AvailableEntries MergeLists(IReadOnlyList<NodeAnswer> answers)
     {
-        var log = Context.GetLogger();
-        var nodes = StoreNodes().ToList();
-        var lists = await Task.WhenAll(nodes.Select(async address =>
+        foreach (var answer in answers.Where(a => a.Fate is NodeFate.Gone or NodeFate.Silent))
         {
-            try
-            {
-                return (await NodeAt(address).Ask<AvailableEntries>(Available.Instance, _flushTimeout)).Paths;
-            }
-            catch (AskTimeoutException)
-            {
-                // The other nodes list the shared files; only this node's unflushed new paths are missing.
-                log.Warning("Store node {0} did not list its paths within {1}", address, _flushTimeout);
-                return [];
-            }
-        }));
-        return new AvailableEntries([.. lists.SelectMany(l => l).Distinct().Order(StringComparer.Ordinal)]);
+            // The other nodes list the shared files; only that node's unflushed new paths are missing.
+            _log.Warning("Store node {0} did not list its paths ({1})", answer.Node, answer.Fate);
+        }
+
+        return new AvailableEntries([.. answers.SelectMany(a => a.Reply is AvailableEntries entries ? entries.Paths : []).Distinct().Order(StringComparer.Ordinal)]);
     }
 }
