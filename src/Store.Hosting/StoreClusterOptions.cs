@@ -31,6 +31,24 @@ public sealed class StoreClusterOptions
     /// </summary>
     public string Roles { get; set; } = "store";
 
+    /// <summary>
+    /// How many members the cluster needs before any of them is up (serves paths): with several store
+    /// nodes starting together, paths are then spread over all of them from the start instead of all
+    /// landing on the first node and moving later. <b>Default</b>: 1.
+    /// </summary>
+    public int MinimumMembers { get; set; } = 1;
+
+    /// <summary>
+    /// How the split-brain resolver decides which side of a partition survives (the other side's nodes
+    /// are downed, so a path never has two owners for long): <c>keep-majority</c> (the side with more
+    /// members; a tie keeps the side with the lowest address) or <c>keep-oldest</c> (the side with the
+    /// oldest member, which runs the shard coordinator). <b>Default</b>: <c>keep-majority</c>.
+    /// </summary>
+    public string SplitBrainResolver { get; set; } = "keep-majority";
+
+    /// <summary>The split-brain strategies <see cref="SplitBrainResolver"/> accepts.</summary>
+    public static readonly IReadOnlyList<string> SplitBrainResolvers = ["keep-majority", "keep-oldest"];
+
     /// <summary>The shards the paths are spread over; never change it for a store that has data. <b>Default</b>: 100.</summary>
     public int NumberOfShards { get; set; } = 100;
 

@@ -9,7 +9,7 @@ namespace Store.Hosting;
 /// Checks <see cref="StoreOptions"/> when the host starts; every problem is named with its key, what is allowed and what was found.
 /// The options the host maps to <see cref="ActorStoreOptions"/> follow <see cref="ActorStoreOptionsValidator"/>'s rules.
 /// </summary>
-public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
+public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOptions>
 {
     private static readonly IReadOnlyList<DiskFormat> ArrayFormats = ActorStoreOptionsValidator.FormatsOf(StoreKind.Array);
     private static readonly IReadOnlyList<DiskFormat> TableFormats = ActorStoreOptionsValidator.FormatsOf(StoreKind.Table);
@@ -150,14 +150,24 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             problems.Add($"{key}:Port must be 0 (any free port) to 65535; found {cluster.Port}.");
         }
 
-        if (cluster.SeedNodeList().FirstOrDefault(s => !s.StartsWith("akka.tcp://store@", StringComparison.Ordinal)) is { } seed)
+        if (cluster.SeedNodeList().FirstOrDefault(s => !SeedNode().IsMatch(s)) is { } seed)
         {
-            problems.Add($"{key}:SeedNodes must be akka.tcp://store@host:port addresses, comma-separated; found '{seed}'.");
+            problems.Add($"{key}:SeedNodes must be akka.tcp://<system>@host:port addresses, comma-separated (the system is 'store' unless Akka.Hosting names it); found '{seed}'.");
         }
 
         if (cluster.RoleList() is not { Count: > 0 } roles || roles.Any(r => r is not ("store" or "client")))
         {
             problems.Add($"{key}:Roles must be store, client or both, comma-separated; found {Show(cluster.Roles)}.");
+        }
+
+        if (cluster.MinimumMembers < 1)
+        {
+            problems.Add($"{key}:MinimumMembers must be at least 1; found {cluster.MinimumMembers}.");
+        }
+
+        if (!StoreClusterOptions.SplitBrainResolvers.Contains(cluster.SplitBrainResolver ?? ""))
+        {
+            problems.Add($"{key}:SplitBrainResolver must be one of {string.Join(", ", StoreClusterOptions.SplitBrainResolvers)}; found {Show(cluster.SplitBrainResolver)}.");
         }
 
         if (cluster.NumberOfShards < 1)
@@ -181,6 +191,9 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             problems.Add($"{key}:MaximumFrameSize must be 32000 to {int.MaxValue} bytes; found {cluster.MaximumFrameSize}.");
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^akka\.tcp://[A-Za-z0-9][A-Za-z0-9_-]*@[^:/@]+:[0-9]{1,5}$")]
+    private static partial System.Text.RegularExpressions.Regex SeedNode();
 
     private static string Show(string? value) => value is null ? "null" : $"'{value}'";
 }

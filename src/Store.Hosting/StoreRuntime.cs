@@ -34,6 +34,13 @@ public sealed class StoreRuntime : IAsyncDisposable
             throw;
         }
 
+        if (options.Cluster.Enabled && options.Cluster.SeedNodeList().Count == 0)
+        {
+            // No seed nodes: this node starts the cluster, once its stores have started their shard regions.
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            cluster.Join(cluster.SelfAddress);
+        }
+
         logger.LogInformation(
             "Store open: arrays {ArrayFormat} at {ArrayRoot}, tables {TableFormat} at {TableRoot}, mode {Mode}, durability {Durability}",
             Arrays.DiskFormat, Arrays.Root, Tables.DiskFormat, Tables.Root, options.Mode, options.Durability);
@@ -61,12 +68,6 @@ public sealed class StoreRuntime : IAsyncDisposable
         var system = ActorSystem.Create("store", owned.WithFallback(ActorConfig(options)));
         try
         {
-            if (options.Cluster.Enabled && options.Cluster.SeedNodeList().Count == 0)
-            {
-                // No seed nodes: this node starts the cluster (its stores start their regions first, which is safe in any order).
-                Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
-            }
-
             return new StoreRuntime(system, ownsSystem: true, options, logger);
         }
         catch
@@ -76,14 +77,26 @@ public sealed class StoreRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens both stores in <paramref name="system"/>, whose configuration includes <see cref="ActorConfig"/>.</summary>
+    /// <summary>
+    /// Opens both stores in <paramref name="system"/>, whose configuration includes <see cref="ActorConfig"/>
+    /// (Akka.Hosting: <see cref="StoreAkkaHostingExtensions.WithStore"/>).
+    /// </summary>
     public static StoreRuntime Join(ActorSystem system, StoreOptions options, ILogger logger) => new(system, ownsSystem: false, options, logger);
 
     /// <summary>
-    /// The actor system's configuration: the journal on the options' database (when durable), then
+    /// The actor system's configuration: the cluster node's settings (<see cref="ClusterConfig"/>, when
+    /// the cluster is enabled), the journal on the options' database (when durable), then
     /// <see cref="StoreOptions.ActorConfigFile"/> (when set), then the store's built-in settings.
     /// </summary>
-    public static Config ActorConfig(StoreOptions options)
+    public static Config ActorConfig(StoreOptions options) =>
+        options.Cluster.Enabled ? ClusterConfig(options.Cluster).WithFallback(StoreConfig(options)) : StoreConfig(options);
+
+    /// <summary>
+    /// <see cref="ActorConfig"/> without the cluster node's remoting, seed nodes, roles, members and
+    /// split-brain strategy: what Akka.Hosting's <c>WithRemoting</c> and <c>WithClustering</c> set
+    /// instead (see <see cref="StoreAkkaHostingExtensions.WithStore"/>).
+    /// </summary>
+    internal static Config StoreConfig(StoreOptions options)
     {
         var config = StoreActorConfig.For(new ActorStoreOptions());
         if (options.ActorConfigFile is { } file)
@@ -93,13 +106,20 @@ public sealed class StoreRuntime : IAsyncDisposable
 
         var journaled = StoreActorConfig.IsJournaled(options.ArrayStore()) || StoreActorConfig.IsJournaled(options.TableStore());
         config = journaled ? StoreActorConfig.WithJournal(config, options.ResolvedJournalConnectionString(), options.JournalProvider) : config;
-        return options.Cluster.Enabled ? ClusterConfig(options.Cluster).WithFallback(config) : config;
+        return options.Cluster.Enabled ? ShardingConfig(options.Cluster).WithFallback(config) : config;
     }
 
+    // What Akka.Cluster.Hosting's options do not cover: how long the resolver waits, how long a handoff may take.
+    private static Config ShardingConfig(StoreClusterOptions cluster) => ConfigurationFactory.ParseString(
+        $"""
+        akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms
+        akka.cluster.sharding.handoff-timeout = {(long)cluster.HandOffTimeout.TotalMilliseconds}ms
+        """);
+
     /// <summary>
-    /// A cluster node's settings: remoting on the configured address, the seed nodes (none: the node
-    /// starts the cluster by joining itself once it runs), its roles, the split-brain resolver's
-    /// stable-after, the sharding handoff timeout and the frame size.
+    /// A cluster node's own settings: remoting on the configured address with the frame size, the seed
+    /// nodes (none: the node starts the cluster by joining itself once its stores are open), its roles,
+    /// the members needed before any is up and the split-brain resolver's strategy.
     /// </summary>
     public static Config ClusterConfig(StoreClusterOptions cluster)
     {
@@ -120,10 +140,28 @@ public sealed class StoreRuntime : IAsyncDisposable
             akka.cluster {
               seed-nodes = [{{seeds}}]
               roles = [{{roles}}]
-              split-brain-resolver.stable-after = {{(long)cluster.StableAfter.TotalMilliseconds}}ms
-              sharding.handoff-timeout = {{(long)cluster.HandOffTimeout.TotalMilliseconds}}ms
+              min-nr-of-members = {{cluster.MinimumMembers}}
+              split-brain-resolver.active-strategy = {{Quote(cluster.SplitBrainResolver)}}
             }
             """);
+    }
+
+    /// <summary>
+    /// Completes when this node is up in its cluster (at once when the store is not a cluster): with
+    /// <see cref="StoreClusterOptions.MinimumMembers"/> above 1, once that many members have joined.
+    /// Commands sent earlier wait in the shard region until then, and may time out.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task WhenUpAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Options.Cluster.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(_system).RegisterOnMemberUp(() => up.TrySetResult());
+        return up.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Flushes both stores, logging the outcome; a failure of one does not stop the other.</summary>

@@ -1,3 +1,7 @@
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Store.Actors;
 using Store.Core;
@@ -54,6 +58,55 @@ public sealed class HostedClusterTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 5).SelectMany(i => new float[] { i, i, i }), arrays.Read("frames")!.ToArray<float>());
         using var tables = new TableStore(options.TableRoot, "r");
         Assert.Equal(Enumerable.Range(0, 5).Select(i => (long?)i), tables.Read("energies")!.Values<long>("step"));
+    }
+
+    [Fact]
+    public async Task AkkaHosting_WithStoreAndClusterEnabled_SetsTheNodeUpThroughClusterHosting_AndTheStoresServe()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Root"] = _temp.Path, ["Store:Mode"] = "a", ["Store:ArrayFormat"] = "Zarr", ["Store:TableFormat"] = "Parquet",
+            ["Store:Durability"] = "Journal", ["Store:JournalProvider"] = "PostgreSQL.15", ["Store:JournalConnectionString"] = _postgres.CreateDatabase(),
+            ["Store:Cluster:Enabled"] = "true", ["Store:Cluster:StoreId"] = "akka-hosted", ["Store:Cluster:Port"] = "0",
+            ["Store:Cluster:SplitBrainResolver"] = "keep-oldest", ["Store:Cluster:StableAfter"] = "3s",
+        });
+        builder.Services.AddAkka("store", (akka, services) => akka.WithStore(services));
+        builder.Services.AddStoreInAkka(builder.Configuration);
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var runtime = host.Services.GetRequiredService<StoreRuntime>();
+            await runtime.WhenUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var config = runtime.Arrays.System.Settings.Config;
+            Assert.IsType<Akka.Cluster.ClusterActorRefProvider>(((Akka.Actor.ExtendedActorSystem)runtime.Arrays.System).Provider);
+            Assert.Equal("keep-oldest", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+            Assert.Equal(4L << 20, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
+            Assert.Equal(TimeSpan.FromMinutes(6), config.GetTimeSpan("akka.cluster.sharding.handoff-timeout"));
+            Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+            for (var i = 0; i < 3; i++)
+            {
+                await runtime.Arrays.AppendAsync("frames", NdArray.From(new float[] { i, i, i }, 1, 3), "p", i);
+                await runtime.Tables.AppendAsync("energies", Table.FromColumns(("step", TableColumn.Of<long>([i]))), "p", i);
+            }
+
+            await host.StopAsync();
+        }
+
+        using var arrays = new ArrayStore(Path.Combine(_temp.Path, "arrays"), "r");
+        Assert.Equal(Enumerable.Range(0, 3).SelectMany(i => new float[] { i, i, i }), arrays.Read("frames")!.ToArray<float>());
+        using var tables = new TableStore(Path.Combine(_temp.Path, "tables"), "r");
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => (long?)i), tables.Read("energies")!.Values<long>("step"));
+    }
+
+    [Fact]
+    public void ClusterConfig_CarriesMinimumMembersAndTheSplitBrainStrategy()
+    {
+        var options = new StoreOptions { Cluster = new StoreClusterOptions { Enabled = true, MinimumMembers = 3, SplitBrainResolver = "keep-oldest", Port = 0 } };
+        var config = StoreRuntime.ActorConfig(options);
+        Assert.Equal(3, config.GetInt("akka.cluster.min-nr-of-members"));
+        Assert.Equal("keep-oldest", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public class StoreOptionsValidatorTests
         "Cluster seed without scheme" => Clustered(o => o.Cluster.SeedNodes = "127.0.0.1:4053"),
         "Cluster role worker" => Clustered(o => o.Cluster.Roles = "store,worker"),
         "Cluster no shards" => Clustered(o => o.Cluster.NumberOfShards = 0),
+        "Cluster no members" => Clustered(o => o.Cluster.MinimumMembers = 0),
+        "Cluster resolver static-quorum" => Clustered(o => o.Cluster.SplitBrainResolver = "static-quorum"),
         "Cluster handoff shorter than a flush" => Clustered(o => o.Cluster.HandOffTimeout = TimeSpan.FromSeconds(60)),
         "Cluster frame 1000" => Clustered(o => o.Cluster.MaximumFrameSize = 1000),
         "FlushInterval 25 days" => new StoreOptions { FlushInterval = TimeSpan.FromDays(25) },
@@ -76,6 +78,8 @@ public class StoreOptionsValidatorTests
     [InlineData("Cluster seed without scheme", "Store:Cluster:SeedNodes")]
     [InlineData("Cluster role worker", "Store:Cluster:Roles")]
     [InlineData("Cluster no shards", "Store:Cluster:NumberOfShards")]
+    [InlineData("Cluster no members", "Store:Cluster:MinimumMembers")]
+    [InlineData("Cluster resolver static-quorum", "Store:Cluster:SplitBrainResolver")]
     [InlineData("Cluster handoff shorter than a flush", "Store:Cluster:HandOffTimeout")]
     [InlineData("Cluster frame 1000", "Store:Cluster:MaximumFrameSize")]
     [InlineData("FlushInterval 25 days", "Store:FlushInterval")]
