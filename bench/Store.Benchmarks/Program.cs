@@ -3,10 +3,16 @@ using Store.Benchmarks;
 
 // dotnet run -c Release --project bench/Store.Benchmarks -- --filter '*'
 // dotnet run -c Release --project bench/Store.Benchmarks -- csv-peak [folder]   (or parquet-peak)
+// dotnet run -c Release --project bench/Store.Benchmarks -- cluster-append [reps] [frames] [rows] [sides] [--no-pooling]
 // (see bench/README.md)
 if (args.Length > 0 && QueryPeak.Handles(args[0]))
 {
     return QueryPeak.Run(args);
+}
+
+if (args.Length > 0 && ClusterAppendReport.Handles(args[0]))
+{
+    return ClusterAppendReport.Run(args);
 }
 
 // Tables the benchmark processes of this run share (built once, removed at the end).
