@@ -33,6 +33,9 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
     private readonly BufferBudget _budget;
 
+    // Cluster mode: how long a shutting-down shard region that holds no path may wait before it is stopped (see HandOverRegionAsync).
+    private static readonly TimeSpan RegionIdleBeforeStop = TimeSpan.FromSeconds(3);
+
     // Cluster mode: the most one message to a path may carry (see PathQueue); otherwise no limit.
     private readonly long _maxMessageBytes = long.MaxValue;
 
@@ -226,7 +229,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 // This node stops holding the store: its shards move to the other store nodes (each
                 // path actor flushes and lets go of its entry), then its core store closes. The node
                 // actor stays until the node leaves, answering the cluster's flushes (with nothing held).
-                await _region.GracefulStop(_options.FlushTimeout, GracefulShutdown.Instance).ConfigureAwait(false);
+                await HandOverRegionAsync(_region, _node!).ConfigureAwait(false);
                 await _node!.Ask<Done>(CloseNode.Instance, _options.FlushTimeout).ConfigureAwait(false);
             }
 
@@ -243,6 +246,37 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             StoreMetrics.Untrack(this);
             GC.SuppressFinalize(this);
         }
+    }
+
+    // Shuts the shard region down gracefully: the coordinator moves its shards to the other store
+    // nodes, each path actor flushing and letting go of its entry first. A region that holds no path
+    // any more but still waits has only shards it cannot hand anywhere: those of store nodes that left
+    // at the same moment, which the coordinator gives to no region that is shutting down (on the last
+    // store node, ever). It is stopped: it holds nothing unflushed, and those paths start again on the
+    // next store node that runs (remember-entities), replaying their journals.
+    private async Task HandOverRegionAsync(IActorRef region, IActorRef node)
+    {
+        var stopped = region.GracefulStop(_options.FlushTimeout, GracefulShutdown.Instance);
+        var idle = new Stopwatch();
+        while (await Task.WhenAny(stopped, Task.Delay(250)).ConfigureAwait(false) != stopped)
+        {
+            if (await node.Ask<int>(HeldPaths.Instance, _options.AskTimeout).ConfigureAwait(false) > 0)
+            {
+                idle.Reset();
+            }
+            else if (!idle.IsRunning)
+            {
+                idle.Start();
+            }
+            else if (idle.Elapsed > RegionIdleBeforeStop)
+            {
+                _system.Log.Info("The {0} shard region of {1} holds no path but waits for shards it cannot hand over (store nodes leaving at once): stopped", Kind, Root);
+                region.Tell(PoisonPill.Instance);
+                break;
+            }
+        }
+
+        await stopped.ConfigureAwait(false);
     }
 
     /// <summary>

@@ -195,6 +195,12 @@ public static class StoreProtocol
         public static readonly CloseNode Instance = new();
     }
 
+    /// <summary>Cluster mode, a closing store to its node's <see cref="StoreNode"/>: how many paths do you hold (an int)?</summary>
+    internal sealed record HeldPaths
+    {
+        public static readonly HeldPaths Instance = new();
+    }
+
     /// <summary>An append as journaled: the data and the range it was given (so replay is idempotent), and its producer.</summary>
     internal sealed record EntryAppended(object Data, IndexRange Range, string? ProducerId, long Sequence);
 

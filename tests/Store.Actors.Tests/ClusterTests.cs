@@ -264,6 +264,27 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task EveryStoreNodeClosingAtOnce_EachCloseFinishesPromptly_AndTheFilesHoldEveryAppend()
+    {
+        var client = await StartCluster();
+        var ranges = await Append(client, 0, 3);
+
+        // Store nodes that close together hand their shards to each other while each is shutting down
+        // its region; the last region's shutdown must not wait (30 s here, the flush timeout) for
+        // shards the coordinator will give no region that is shutting down.
+        var closes = _nodes.Take(3).Select(node => Task.Run(async () =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await node.Store.DisposeAsync();
+            return clock.Elapsed;
+        })).ToList();
+        var times = await Task.WhenAll(closes).WaitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine($"closes took {string.Join(", ", times.Select(t => $"{t.TotalSeconds:0.0} s"))}");
+        Assert.All(times, t => Assert.True(t < TimeSpan.FromSeconds(20), $"a close took {t}"));
+        AssertFilesHoldExactly(3, ranges);
+    }
+
+    [Fact]
     public async Task Rebalance_ToANewNode_FlushesWhatTheOldOwnerHeld_BeforeTheNewOneServes()
     {
         var client = await StartCluster(storeNodes: 2);

@@ -56,6 +56,7 @@ internal sealed class StoreNode : ReceiveActor
                 StartFlush(null, FlushPath.Instance);
             }
         });
+        Receive<HeldPaths>(_ => Sender.Tell(_entities.Count));
         Receive<CloseNode>(_ =>
         {
             _closed = true;
