@@ -9,7 +9,7 @@ public static class Report
     /// <summary>Shows progress until <paramref name="running"/> completes.</summary>
     public static async Task ProgressAsync(SimulationJob job, SimulationSettings settings, Task running)
     {
-        var runIds = Enumerable.Range(0, settings.Runs).Select(r => $"run{r}").ToList();
+        var runIds = settings.RunNumbers.Select(r => $"run{r}").ToList();
         if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
             await AnsiConsole.Progress()

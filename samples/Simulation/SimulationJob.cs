@@ -9,8 +9,12 @@ using Table = Store.Core.Tables.Table;
 
 namespace Simulation;
 
-/// <summary>What to simulate and how often to flush (the command line, parsed).</summary>
-public sealed record SimulationSettings(int Runs, int Frames, int Atoms, int Seed, int FlushEvery, int StepsPerFrame = 10);
+/// <summary>What to simulate and how often to flush (the command line, parsed): runs <see cref="FirstRun"/> to <see cref="FirstRun"/> + <see cref="Runs"/> - 1.</summary>
+public sealed record SimulationSettings(int Runs, int Frames, int Atoms, int Seed, int FlushEvery, int StepsPerFrame = 10, int FirstRun = 0)
+{
+    /// <summary>The numbers of this job's runs (a run's number picks its path and its random start).</summary>
+    public IEnumerable<int> RunNumbers => Enumerable.Range(FirstRun, Runs);
+}
 
 /// <summary>How one run went, for the summary.</summary>
 public sealed record RunSummary(string RunId, long FirstFrame, long Frames, double Seconds, int Flushes, double MeanFlushMs, double MaxFlushMs, long Bytes);
@@ -44,7 +48,7 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
     /// </summary>
     public async Task<long[]> PrepareAsync(bool resume)
     {
-        var starts = new long[settings.Runs];
+        var starts = new long[settings.Runs];  // by run number - FirstRun
         if (!resume)
         {
             return starts;
@@ -52,23 +56,23 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
 
         var table = await tables.ReadAsync(Energies);
         var runIds = table?.Strings("run_id") ?? [];
-        for (var run = 0; run < settings.Runs; run++)
+        foreach (var run in settings.RunNumbers)
         {
             var coordinates = (await arrays.ShapeAsync(ArrayPath(run, "coordinates")))?[0] ?? 0;
             var velocities = (await arrays.ShapeAsync(ArrayPath(run, "velocities")))?[0] ?? 0;
             var runId = $"run{run}";
             var energies = Enumerable.Range(0, runIds.Length).Count(r => runIds[r] == runId);
-            starts[run] = Math.Min(Math.Min(coordinates, velocities), energies);
-            await TrimArrayAsync(ArrayPath(run, "coordinates"), coordinates, starts[run]);
-            await TrimArrayAsync(ArrayPath(run, "velocities"), velocities, starts[run]);
+            var start = starts[run - settings.FirstRun] = Math.Min(Math.Min(coordinates, velocities), energies);
+            await TrimArrayAsync(ArrayPath(run, "coordinates"), coordinates, start);
+            await TrimArrayAsync(ArrayPath(run, "velocities"), velocities, start);
         }
 
         // Energies rows past a run's last complete frame go too: the store's filter selects the rest, in order.
         if (table is not null)
         {
-            var runs = Enumerable.Range(0, settings.Runs).ToList();
+            var runs = settings.RunNumbers.ToList();
             var keep = $"run_id not in ({string.Join(", ", runs.Select(r => $"'run{r}'"))}) or " +
-                       string.Join(" or ", runs.Select(r => $"(run_id == 'run{r}' and micro_id < {starts[r]})"));
+                       string.Join(" or ", runs.Select(r => $"(run_id == 'run{r}' and micro_id < {starts[r - settings.FirstRun]})"));
             var kept = (await tables.QueryAsync(Energies, filter: keep))!;
             if (kept.RowCount < table.RowCount)
             {
@@ -88,8 +92,8 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
     /// </summary>
     public async Task<IReadOnlyList<RunSummary>> RunAsync(long[] starts, CancellationToken cancellationToken = default)
     {
-        var runs = Enumerable.Range(0, settings.Runs).Select(run =>
-            Task.Factory.StartNew(() => RunOneAsync(run, starts[run], cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+        var runs = settings.RunNumbers.Select(run =>
+            Task.Factory.StartNew(() => RunOneAsync(run, starts[run - settings.FirstRun], cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
         var summaries = await Task.WhenAll(runs);
         await arrays.FlushAsync();
         await tables.FlushAsync();

@@ -40,7 +40,8 @@ public static class Samples
         return Process.Start(start)!;
     }
 
-    private static string Dll(string name)
+    /// <summary>Where sample <paramref name="name"/> is built for this test run.</summary>
+    public static string Dll(string name)
     {
         // Built next to its project: samples/<name>/bin/<configuration>/<tfm>/<name>.dll.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);

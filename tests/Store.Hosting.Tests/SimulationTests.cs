@@ -117,6 +117,30 @@ public class SimulationTests : IDisposable
     }
 
     [Fact]
+    public void ClusterScript_ThreeStoreNodes_WriteWhatOneProcessWritesForTheSameSeed()
+    {
+        string[] common = ["--frames", "40", "--atoms", "16", "--flush-every", "15", "--seed", "7"];
+        var cluster = _temp.Sub("cluster");
+        var script = ClusterScript([cluster, "--runs-per-node", "2", .. common]);
+        Assert.True(script.ExitCode == 0, $"exit {script.ExitCode}:\n{script.Output}");
+        for (var node = 0; node < 3; node++)
+        {
+            Assert.Contains($"node {node} (runs {2 * node}..{2 * node + 1}): 2 runs × 40 frames", script.Output);
+            Assert.Contains("waiting for 3 member(s) to be up", File.ReadAllText(Path.Combine(cluster + ".logs", $"node{node}.log")));
+        }
+
+        var single = _temp.Sub("single");
+        var reference = Simulation(["--out", single, "--runs", "6", .. common]);
+        Assert.True(reference.ExitCode == 0, reference.Output);
+        var arrays = ReadArrays("zarr3-parquet", cluster, runs: 6);
+        Assert.Equal(ReadArrays("zarr3-parquet", single, runs: 6), arrays);
+        Assert.All(arrays.Values, a => Assert.Equal("40,16,3", a.Shape));
+        var energies = ReadEnergies("zarr3-parquet", cluster);
+        Assert.Equal(6 * 40, energies.Count);
+        Assert.Equal(ReadEnergies("zarr3-parquet", single), energies);
+    }
+
+    [Fact]
     public void Defaults_WriteZarrV3AndParquet_AndBadArgumentsAreRefusedByName()
     {
         var output = _temp.Sub("defaults");
@@ -247,10 +271,10 @@ public class SimulationTests : IDisposable
         return true;
     }
 
-    private Dictionary<string, (string Shape, string Sha256)> ReadArrays(string layout, string output)
+    private static Dictionary<string, (string Shape, string Sha256)> ReadArrays(string layout, string output, int runs = Runs)
     {
         var root = Path.Combine(output, "arrays");
-        var paths = Enumerable.Range(0, Runs).SelectMany(r => new[] { $"ens0/run{r}/coordinates", $"ens0/run{r}/velocities" }).ToArray();
+        var paths = Enumerable.Range(0, runs).SelectMany(r => new[] { $"ens0/run{r}/coordinates", $"ens0/run{r}/velocities" }).ToArray();
         JsonElement seen;
         if (layout.StartsWith("zarr3", StringComparison.Ordinal))
         {
@@ -302,6 +326,27 @@ public class SimulationTests : IDisposable
     }
 
     private static (int ExitCode, string Output) Simulation(string[] arguments) => Samples.Run("Simulation", arguments);
+
+    // samples/cluster.sh on the Simulation these tests built.
+    private static (int ExitCode, string Output) ClusterScript(string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(Readers.RepositoryRoot(), "samples", "cluster.sh"));
+        arguments.ToList().ForEach(start.ArgumentList.Add);
+        start.Environment["SIMULATION"] = Samples.Dll("Simulation");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            var logs = Directory.GetFiles(arguments[0] + ".logs", "node*.log").Order(StringComparer.Ordinal)
+                .Select(log => $"--- {Path.GetFileName(log)}:\n{string.Join('\n', File.ReadLines(log).Where(l => !l.StartsWith("progress", StringComparison.Ordinal)).TakeLast(30))}");
+            Assert.Fail($"samples/cluster.sh did not finish within 5 minutes:\n{stdout.Result}{stderr.Result}\n{string.Join('\n', logs)}");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
 
     private static Process Start(string[] arguments) => Samples.Start("Simulation", arguments);
 }
