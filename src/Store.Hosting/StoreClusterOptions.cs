@@ -55,7 +55,7 @@ public sealed class StoreClusterOptions
     /// <summary>How long the split-brain resolver waits for a stable view before it downs unreachable nodes. <b>Default</b>: 20 s.</summary>
     public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How long a shard's handoff may take (its paths flush first): at least the flush timeout (5 min) plus 30 s. <b>Default</b>: 6 min.</summary>
+    /// <summary>How long a shard's handoff may take (its paths flush first): at least <c>Store:FlushTimeout</c> (5 min) plus 30 s. <b>Default</b>: 6 min.</summary>
     public TimeSpan HandOffTimeout { get; set; } = TimeSpan.FromMinutes(6);
 
     /// <summary>The largest message between nodes, in bytes (commands, batches and read results stay below it). <b>Default</b>: 4 MiB.</summary>

@@ -55,6 +55,12 @@ public sealed class StoreOptions
     /// <summary>How often the host flushes both stores. <b>Default</b>: 30 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a flush may take before the paths still busy are reported as failed (in cluster mode
+    /// also what a path's handover may take, so <c>Cluster:HandOffTimeout</c> is longer). <b>Default</b>: 5 min.
+    /// </summary>
+    public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Cluster mode (<see cref="StoreClusterOptions"/>). <b>Default</b>: off.</summary>
     public StoreClusterOptions Cluster { get; set; } = new();
 
@@ -93,6 +99,7 @@ public sealed class StoreOptions
         JournalProvider = JournalProvider,
         MaxBufferedBytes = MaxBufferedBytes,
         MaxResultBytes = MaxResultBytes,
+        FlushTimeout = FlushTimeout,
         StoreId = Cluster.Enabled ? Cluster.StoreId : null,
         Cluster = Cluster.Enabled ? new ClusterStoreOptions { NumberOfShards = Cluster.NumberOfShards } : null,
     };

@@ -103,6 +103,11 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
             }
         }
 
+        if (!ActorStoreOptionsValidator.IsTimeout(options.FlushTimeout))
+        {
+            problems.Add($"{key}:FlushTimeout must be positive (for example 00:05:00) and at most {ActorStoreOptionsValidator.MaxTimeout}; found {options.FlushTimeout}.");
+        }
+
         if (options.Cluster.Enabled)
         {
             CheckCluster(options, $"{key}:Cluster", problems);
@@ -180,10 +185,10 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
             problems.Add($"{key}:StableAfter must be positive and at most {ActorStoreOptionsValidator.MaxTimeout}; found {cluster.StableAfter}.");
         }
 
-        var minimum = new ActorStoreOptions().FlushTimeout + TimeSpan.FromSeconds(30);
+        var minimum = options.FlushTimeout + TimeSpan.FromSeconds(30);
         if (cluster.HandOffTimeout < minimum || !ActorStoreOptionsValidator.IsTimeout(cluster.HandOffTimeout))
         {
-            problems.Add($"{key}:HandOffTimeout must be at least the flush timeout plus 30 s ({minimum}) so a path can flush before it moves; found {cluster.HandOffTimeout}.");
+            problems.Add($"{key}:HandOffTimeout must be at least Store:FlushTimeout plus 30 s ({minimum}) so a path can flush before it moves; found {cluster.HandOffTimeout}.");
         }
 
         if (cluster.MaximumFrameSize is < 32_000 or > int.MaxValue)

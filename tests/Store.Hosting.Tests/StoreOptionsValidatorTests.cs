@@ -48,6 +48,8 @@ public class StoreOptionsValidatorTests
         "Cluster no members" => Clustered(o => o.Cluster.MinimumMembers = 0),
         "Cluster resolver static-quorum" => Clustered(o => o.Cluster.SplitBrainResolver = "static-quorum"),
         "Cluster handoff shorter than a flush" => Clustered(o => o.Cluster.HandOffTimeout = TimeSpan.FromSeconds(60)),
+        "Cluster handoff shorter than a longer flush" => Clustered(o => o.FlushTimeout = TimeSpan.FromMinutes(10)),
+        "FlushTimeout 0" => new StoreOptions { FlushTimeout = TimeSpan.Zero },
         "Cluster frame 1000" => Clustered(o => o.Cluster.MaximumFrameSize = 1000),
         "FlushInterval 25 days" => new StoreOptions { FlushInterval = TimeSpan.FromDays(25) },
         "FlushInterval max" => new StoreOptions { FlushInterval = TimeSpan.MaxValue },
@@ -81,6 +83,8 @@ public class StoreOptionsValidatorTests
     [InlineData("Cluster no members", "Store:Cluster:MinimumMembers")]
     [InlineData("Cluster resolver static-quorum", "Store:Cluster:SplitBrainResolver")]
     [InlineData("Cluster handoff shorter than a flush", "Store:Cluster:HandOffTimeout")]
+    [InlineData("Cluster handoff shorter than a longer flush", "Store:Cluster:HandOffTimeout")]
+    [InlineData("FlushTimeout 0", "Store:FlushTimeout")]
     [InlineData("Cluster frame 1000", "Store:Cluster:MaximumFrameSize")]
     [InlineData("FlushInterval 25 days", "Store:FlushInterval")]
     [InlineData("FlushInterval max", "Store:FlushInterval")]
@@ -94,6 +98,15 @@ public class StoreOptionsValidatorTests
         var problem = Assert.Single(result.Failures!);
         Assert.StartsWith(key + " ", problem);
         Assert.Contains("found", problem);
+    }
+
+    [Fact]
+    public void FlushTimeout_ReachesBothActorStores()
+    {
+        var options = new StoreOptions { FlushTimeout = TimeSpan.FromMinutes(7) };
+        Assert.Equal(TimeSpan.FromMinutes(7), options.ArrayStore().FlushTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(7), options.TableStore().FlushTimeout);
+        Assert.True(new StoreOptionsValidator().Validate(null, Clustered(o => (o.FlushTimeout, o.Cluster.HandOffTimeout) = (TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(7.5)))).Succeeded);
     }
 
     [Fact]
