@@ -91,6 +91,46 @@ public class ProtocolSerializerTests : IDisposable
         Assert.True(RoundTrip(new Flushed(new FlushReport([new PathFlushOutcome("a", null)]))).Report.Succeeded);
     }
 
+    [Fact]
+    public void ABatchOfSmallTableAppends_SharesOneStream_AndComesBackAppendByAppend()
+    {
+        static Table Row(long step, string run) => Table.FromColumns(("run_id", TableColumn.Of([run])), ("step", TableColumn.Of<long>([step])));
+        var other = Table.FromColumns(("step", TableColumn.Of<double>([0.5])));
+        var array = TestArrays.Sequence(DType.Float32, 2, 3);
+        List<PathCommand> commands =
+        [
+            .. Enumerable.Range(0, 200).Select(i => new Append("energies", Row(i, $"run{i % 3}"), $"p{i % 3}", i)),
+            new Append("energies", other, "q", 1),                                 // another schema ends the run
+            new Append("energies", Table.FromColumns(("step", TableColumn.Of<double>([1.5, 2.5]))), null, 0),
+            new Append("energies", Row(7, "run7").Slice(0, 0), "p0", 500),        // no rows
+            new Read("energies"),
+            new Append("frames", array, "p", 3),
+        ];
+        var batch = RoundTrip(new CommandBatch("energies", commands));
+
+        Assert.Equal(commands.Count, batch.Commands.Count);
+        for (var i = 0; i < 200; i++)
+        {
+            var append = Assert.IsType<Append>(batch.Commands[i]);
+            Assert.Equal(("energies", $"p{i % 3}", (long)i), (append.Path, append.ProducerId, append.Sequence));
+            var table = (Table)append.Data;
+            Assert.Equal([(long?)i], table.Values<long>("step"));
+            Assert.Equal($"run{i % 3}", Assert.Single(table.Strings("run_id")));
+        }
+
+        Assert.Equal([0.5], ((Table)((Append)batch.Commands[200]).Data).Values<double>("step").Select(v => v!.Value));
+        Assert.Equal([1.5, 2.5], ((Table)((Append)batch.Commands[201]).Data).Values<double>("step").Select(v => v!.Value));
+        Assert.Equal((0L, "p0", 500L), (((Table)((Append)batch.Commands[202]).Data).RowCount, ((Append)batch.Commands[202]).ProducerId, ((Append)batch.Commands[202]).Sequence));
+        Assert.IsType<Read>(batch.Commands[203]);
+        Assert.Equal(array.ToArray<float>(), ((NdArray)((Append)batch.Commands[204]).Data).ToArray<float>());
+
+        // The rows travel together: far fewer bytes than 200 appends sent one by one.
+        var serializer = _system.Serialization.FindSerializerFor(batch);
+        var together = serializer.ToBinary(new CommandBatch("energies", commands.Take(200).ToList())).Length;
+        var apart = commands.Take(200).Sum(c => serializer.ToBinary(c).Length);
+        Assert.True(together * 4 < apart, $"200 one-row appends take {together} bytes in one batch, {apart} apart");
+    }
+
     public static TheoryData<Exception> Failures =>
     [
         new StoreException("plain", "p"), new StoreModeException("read-only", "p"), new SchemaException("columns", "t"),

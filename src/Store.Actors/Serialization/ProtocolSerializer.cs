@@ -18,6 +18,9 @@ namespace Store.Actors.Serialization;
 /// </summary>
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
+    // In a list of messages: a run of table appends with one schema (see WriteMessages); never a message's own manifest.
+    private const string TableAppendRun = "a*";
+
     /// <inheritdoc />
     public override int Identifier => 417_312;
 
@@ -244,22 +247,79 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private static object ReadData(BinaryReader reader, byte[] bytes) => Payload.ReadData(reader, bytes, "an array sent to or from the store");
 
     // Nested messages (a batch's commands, its replies): each with its manifest in front.
+    // Messages in order. Consecutive table appends with one schema (say, producers' 1-row appends in
+    // one batch) travel as one run: their rows in a single Arrow IPC stream, each append's producer,
+    // sequence and row count beside it, so the schema and the stream's framing are paid once per run.
     private static void WriteMessages(BinaryWriter writer, IReadOnlyList<object> messages)
     {
-        writer.Write(messages.Count);
-        foreach (var message in messages)
+        var runs = new List<(int Start, int Count)>();
+        for (var i = 0; i < messages.Count;)
         {
-            writer.Write(ManifestOf(message));
-            WriteBody(writer, message);
+            var end = i + 1;
+            if (messages[i] is Append { Data: Table first })
+            {
+                while (end < messages.Count && messages[end] is Append { Data: Table next } && first.HasSameColumns(next))
+                {
+                    end++;
+                }
+            }
+
+            runs.Add((i, end - i));
+            i = end;
+        }
+
+        writer.Write(runs.Count);
+        foreach (var (start, count) in runs)
+        {
+            if (count == 1)
+            {
+                writer.Write(ManifestOf(messages[start]));
+                WriteBody(writer, messages[start]);
+                continue;
+            }
+
+            writer.Write(TableAppendRun);
+            writer.Write(count);
+            var appends = messages.Skip(start).Take(count).Cast<Append>().ToList();
+            foreach (var append in appends)
+            {
+                writer.Write(append.Path);
+                Payload.WriteNullable(writer, append.ProducerId);
+                writer.Write(append.Sequence);
+                writer.Write(((Table)append.Data).RowCount);
+            }
+
+            var first = (Table)appends[0].Data;
+            Payload.WriteData(writer, Table.FromBatches(first.Schema, appends.SelectMany(a => ((Table)a.Data).Batches)));
         }
     }
 
     private static List<object> ReadMessages(BinaryReader reader, byte[] bytes)
     {
-        var messages = new List<object>(reader.ReadInt32());
-        for (var i = messages.Capacity; i > 0; i--)
+        var runs = reader.ReadInt32();
+        var messages = new List<object>(runs);
+        for (var r = 0; r < runs; r++)
         {
-            messages.Add(ReadBody(reader, bytes, reader.ReadString()));
+            var manifest = reader.ReadString();
+            if (manifest != TableAppendRun)
+            {
+                messages.Add(ReadBody(reader, bytes, manifest));
+                continue;
+            }
+
+            var appends = new (string Path, string? ProducerId, long Sequence, long Rows)[reader.ReadInt32()];
+            for (var i = 0; i < appends.Length; i++)
+            {
+                appends[i] = (reader.ReadString(), Payload.ReadNullable(reader), reader.ReadInt64(), reader.ReadInt64());
+            }
+
+            var rows = (Table)ReadData(reader, bytes);
+            long offset = 0;
+            foreach (var (path, producerId, sequence, count) in appends)
+            {
+                messages.Add(new Append(path, rows.Slice(offset, count), producerId, sequence));
+                offset += count;
+            }
         }
 
         return messages;

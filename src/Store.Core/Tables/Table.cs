@@ -89,6 +89,11 @@ public sealed class Table
         return new Table(normalized, list);
     }
 
+    /// <summary>Whether <paramref name="other"/> has this table's columns: the same names and types, in the same order.</summary>
+    public bool HasSameColumns(Table other) =>
+        Schema.FieldsList.Count == other.Schema.FieldsList.Count
+        && Schema.FieldsList.Zip(other.Schema.FieldsList).All(p => p.First.Name == p.Second.Name && ArrowColumns.SameType(p.First.DataType, p.Second.DataType));
+
     /// <summary>A table with no rows.</summary>
     public static Table Empty(Schema schema) => FromBatches(schema, []);
 
