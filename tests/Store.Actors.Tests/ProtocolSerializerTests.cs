@@ -116,6 +116,7 @@ public class ProtocolSerializerTests : IDisposable
             var table = (Table)append.Data;
             Assert.Equal([(long?)i], table.Values<long>("step"));
             Assert.Equal($"run{i % 3}", Assert.Single(table.Strings("run_id")));
+            Assert.True(table.BufferBytes < 1024, $"append {i} holds {table.BufferBytes} bytes of buffers for one row");
         }
 
         Assert.Equal([0.5], ((Table)((Append)batch.Commands[200]).Data).Values<double>("step").Select(v => v!.Value));

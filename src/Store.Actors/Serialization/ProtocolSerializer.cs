@@ -313,11 +313,13 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 appends[i] = (reader.ReadString(), Payload.ReadNullable(reader), reader.ReadInt64(), reader.ReadInt64());
             }
 
+            // Each append gets its rows in buffers of its own: a slice would keep the whole run's buffers
+            // alive in the entry and count them as its own size (buffer budget, result limits).
             var rows = (Table)ReadData(reader, bytes);
             long offset = 0;
             foreach (var (path, producerId, sequence, count) in appends)
             {
-                messages.Add(new Append(path, rows.Slice(offset, count), producerId, sequence));
+                messages.Add(new Append(path, rows.Slice(offset, count).Compacted(), producerId, sequence));
                 offset += count;
             }
         }
