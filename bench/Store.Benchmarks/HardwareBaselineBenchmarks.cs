@@ -22,8 +22,9 @@ namespace Store.Benchmarks;
 /// <list type="bullet">
 /// <item><c>memory</c>: a hand-written chunked buffer under one lock (<see cref="PlainChunkedBuffer"/>:
 /// pooled, pre-touched 4 MiB chunks reused across iterations) against the core <see cref="ArrayStore"/>
-/// (under one lock, and alone) and the <see cref="ArrayActorStore"/> in memory; beside the usual 8 × 64,
-/// one producer, a window of 1, and the path actors on the .NET thread pool show where the time goes.</item>
+/// (under one lock, and alone), bare actors copying into such buffers (<see cref="FrameCopyActor"/>)
+/// and the <see cref="ArrayActorStore"/> in memory; beside the usual 8 × 64, one producer, a window
+/// of 1, and the path actors on the .NET thread pool show where the time goes.</item>
 /// <item><c>journal</c>: the frames' bytes written to one file under one lock with an fsync every
 /// <see cref="GroupCommit"/> frames, against the same bytes as SQLite BLOB rows through
 /// Microsoft.Data.Sqlite (one transaction per <see cref="GroupCommit"/> frames, WAL, synchronous FULL
@@ -68,6 +69,7 @@ public class HardwareBaselineBenchmarks
     private ArrayStore? _coreArrays;
     private ArrayActorStore? _arraysNone;
     private ActorSystem? _storeSystem; // the actor system of a store opened in one of ours
+    private IActorRef[] _copyActors = [];
 
     // journal
     private FileStream? _file;
@@ -107,6 +109,17 @@ public class HardwareBaselineBenchmarks
         var perProducer = (int)((((long)FramesPerProducer * Frames.FrameBytes) + PlainChunkedBuffer.ChunkBytes - 1) / PlainChunkedBuffer.ChunkBytes);
         _chunkPool = new Stack<byte[]>(Enumerable.Range(0, Producers * perProducer).Select(_ => PlainChunkedBuffer.TouchedChunk()));
         _buffers = [.. Enumerable.Range(0, Producers).Select(_ => new PlainChunkedBuffer(_chunkPool))];
+    }
+
+    /// <summary>An actor system with one <see cref="FrameCopyActor"/> per producer, each with its own buffer and pre-touched chunks.</summary>
+    [GlobalSetup(Target = nameof(ActorsBare))]
+    public void SetupBareActors()
+    {
+        SetupBuffer();
+        var perProducer = _chunkPool!.Count / Producers;
+        _buffers = [.. Enumerable.Range(0, Producers).Select(_ => new PlainChunkedBuffer(new Stack<byte[]>(Enumerable.Range(0, perProducer).Select(_ => _chunkPool.Pop()))))];
+        _akka = ActorSystem.Create("frames-copy", ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
+        _copyActors = [.. _buffers.Select((buffer, p) => _akka.ActorOf(FrameCopyActor.Props(buffer), _paths[p]))];
     }
 
     /// <summary>The core array store in memory.</summary>
@@ -269,6 +282,21 @@ public class HardwareBaselineBenchmarks
     [BenchmarkCategory(Memory)]
     public Task ActorsNoneOneProducer() => AppendFrames(_arraysNone!, 1, FramesPerOperation, Window);
 
+    /// <summary>
+    /// 8 producers each sending frames to an actor of its own that copies them into a hand-written
+    /// buffer (<see cref="FrameCopyActor"/>), one message and one acknowledgement per frame, 64 in
+    /// flight: what one actor per path costs with nothing of the store around it.
+    /// </summary>
+    [Benchmark]
+    [BenchmarkCategory(Memory)]
+    public Task ActorsBare() => Task.WhenAll(Enumerable.Range(0, Producers).Select(producer =>
+        Pipelined(FramesPerProducer, Window, i =>
+        {
+            var copied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _copyActors[producer].Tell(new FrameCopyActor.CopyFrame(_frameBytes[i & 7], copied));
+            return copied.Task;
+        })));
+
     /// <summary>As <see cref="ActorsNone"/>, the path actors on the .NET thread pool instead of the store's 4 dedicated threads.</summary>
     [Benchmark]
     [BenchmarkCategory(Memory)]
@@ -394,7 +422,7 @@ public class HardwareBaselineBenchmarks
             ReportJournalEvents(_tablesJournal is not null ? Producers * RowsPerProducer : Producers * JournalFramesPerProducer);
         }
 
-        if (_akka is not null)
+        if (_akka is not null && _journalActors.Length > 0)
         {
             Task.WaitAll([.. _journalActors.Select(a => a.Ask<FrameJournalActor.Ping>(FrameJournalActor.TrimJournal.Instance, TimeSpan.FromMinutes(1)))]);
         }
@@ -416,7 +444,7 @@ public class HardwareBaselineBenchmarks
             tablesJournal.FlushAsync().GetAwaiter().GetResult();
         }
 
-        if (_arraysJournal is not null || _tablesJournal is not null || _akka is not null)
+        if (_arraysJournal is not null || _tablesJournal is not null || _journalActors.Length > 0)
         {
             // Journals trim themselves after a flush in the background; let that finish outside the measurement.
             Thread.Sleep(300);
