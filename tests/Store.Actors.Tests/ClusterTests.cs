@@ -145,7 +145,24 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
     }
 
     // The paths each node's region holds entities for, by node (none for client nodes and the node `gone`).
-    private async Task<List<HashSet<string>>> EntitiesPerNode(int? gone = null)
+    // Settled: waits until every path is held by one node; a shard being rebalanced is held by none for a moment.
+    private async Task<List<HashSet<string>>> EntitiesPerNode(int? gone = null, bool settled = true)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var held = await EntitiesPerNodeNow(gone);
+            if (!settled || held.Sum(h => h.Count) == Paths)
+            {
+                return held;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the paths were not each held by one node within 30 s: {string.Join(", ", held.Select(h => h.Count))}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<List<HashSet<string>>> EntitiesPerNodeNow(int? gone)
     {
         var held = new List<HashSet<string>>();
         foreach (var (system, _) in _nodes)
@@ -296,7 +313,7 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
         await WaitUntilUp();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HashSet<string> moved;
-        while ((moved = (await EntitiesPerNode())[^1]).Count == 0)
+        while ((moved = (await EntitiesPerNode(settled: false))[^1]).Count == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "no shard moved to the new node within 60 s");
             await Task.Delay(250);
@@ -354,7 +371,7 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
 
         // Its remembered paths restart on the survivors and replay their journals; the retries and a flush follow.
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while ((await EntitiesPerNode(gone: index)).Sum(h => h.Count) < Paths)
+        while ((await EntitiesPerNode(gone: index, settled: false)).Sum(h => h.Count) < Paths)
         {
             Assert.True(DateTime.UtcNow < deadline, "the downed node's paths did not restart on the survivors within 90 s");
             await Task.Delay(250);
