@@ -58,7 +58,7 @@ trap cleanup EXIT
 pgport="$(free_port)"
 as_server "$pgbin/initdb" -D "$pgdir/data" -A trust -U store -E UTF8 --no-sync >"$logs/postgres-init.log"
 as_server "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir -c default_toast_compression=lz4" start >/dev/null
 "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U store -d postgres -qc "create database store" >/dev/null
 
 # The nodes: the first is the seed of all (it starts the cluster); none serves a path before all are up.

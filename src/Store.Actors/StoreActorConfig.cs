@@ -67,13 +67,16 @@ public static class StoreActorConfig
     public static Config Journal(string connectionString, string provider)
     {
         var quoted = Quote(connectionString);
-        // SQLite has one writer: concurrent journal writers only wait on each other's locks.
-        var parallelism = provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) ? 1 : 3;
+        // SQLite has one writer: concurrent journal writers only wait on each other's locks. A server
+        // database gets its events as parameters (binary), not as hex literals in the SQL text, which
+        // doubled their size and cost the server their parsing: 1.1 k against 1.6 k frames/s on PostgreSQL.
+        var server = !provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase);
+        var writes = server ? "parallelism = 3, prefer-parameters-on-multirow-insert = on" : "parallelism = 1";
         return ConfigurationFactory.ParseString(
             $$"""
             akka.persistence {
               journal.plugin = "akka.persistence.journal.sql"
-              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}}, parallelism = {{parallelism}} }
+              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}}, {{writes}} }
               snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
               snapshot-store.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}} }
             }
