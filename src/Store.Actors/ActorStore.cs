@@ -395,18 +395,19 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// Sends <paramref name="command"/> in order with the caller's earlier commands on its path, once
     /// the store's budget has room for it and <paramref name="bytes"/> of data, and returns the reply.
     /// Cancelling drops a command that still waits for room; once sent, its answer is awaited.
+    /// Not async: an append allocates its command and its reply task, nothing more, on the way out.
     /// </summary>
-    private async Task<object> SendAsync(PathCommand command, long bytes, CancellationToken cancellationToken)
+    private Task<object> SendAsync(PathCommand command, long bytes, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         cancellationToken.ThrowIfCancellationRequested();
 
         if (bytes + PathQueue.CommandOverhead > _maxMessageBytes)
         {
-            return StoreCoordinator.Refusal(command, new StoreException(
+            return Task.FromResult(StoreCoordinator.Refusal(command, new StoreException(
                 $"'{command.Path}': a command of {bytes:N0} bytes cannot cross the cluster's network, whose messages carry at most {_maxMessageBytes:N0} " +
                 "(akka.remote.dot-netty.tcp.maximum-frame-size, less a margin); split the data into smaller appends or raise the frame size.",
-                command.Path));
+                command.Path)));
         }
 
         // TryGetValue first: the usual hit allocates no factory closure.
@@ -415,32 +416,35 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes));
         }
 
-        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = new PathQueue.Queued(queue, command, bytes);
         if (!cancellationToken.CanBeCanceled)
         {
-            _budget.Admit(bytes, () => queue.Send(command, bytes, reply));
-            return await reply.Task.ConfigureAwait(false);
+            _budget.Admit(bytes, PathQueue.Queued.SendAdmitted, queued);
+            return queued.Task;
         }
 
-        // Cancelling ends the wait only while the command waits for room: once sent, its answer is awaited.
+        return SendCancellableAsync(queued, cancellationToken);
+    }
+
+    // Cancelling ends the wait only while the command waits for room: once sent, its answer is awaited.
+    private async Task<object> SendCancellableAsync(PathQueue.Queued queued, CancellationToken cancellationToken)
+    {
         var sent = false;
-        _budget.Admit(
-            bytes,
-            () =>
-            {
-                sent = true;
-                queue.Send(command, bytes, reply);
-            },
-            cancellationToken);
+        Action send = () =>
+        {
+            sent = true;
+            queued.Queue.Send(queued);
+        };
+        _budget.Admit(queued.Bytes, static send => ((Action)send)(), send, cancellationToken);
         using (cancellationToken.Register(() => _budget.Synchronized(() =>
         {
             if (!sent)
             {
-                reply.TrySetCanceled(cancellationToken);
+                queued.TrySetCanceled(cancellationToken);
             }
         })))
         {
-            return await reply.Task.ConfigureAwait(false);
+            return await queued.Task.ConfigureAwait(false);
         }
     }
 

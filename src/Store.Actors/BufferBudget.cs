@@ -64,8 +64,10 @@ internal sealed class BufferBudget(long limit, int maxCommands)
     /// after every command admitted before it: at once when they fit and nothing waits, else later,
     /// on the thread that makes room. Every admission is matched by one <see cref="Complete"/>. A
     /// command whose <paramref name="cancellation"/> fires while it waits is dropped, never sent.
+    /// <paramref name="send"/> gets <paramref name="state"/>: a static lambda and a state object the
+    /// caller has anyway cost no allocation per command.
     /// </summary>
-    public void Admit(long bytes, Action send, CancellationToken cancellation = default)
+    public void Admit(long bytes, Action<object> send, object state, CancellationToken cancellation = default)
     {
         bool waitsForBytes;
         lock (_gate)
@@ -73,11 +75,11 @@ internal sealed class BufferBudget(long limit, int maxCommands)
             if (_waiting.Count == 0 && Fits(bytes))
             {
                 Take(bytes);
-                send();
+                send(state);
                 return;
             }
 
-            _waiting.Enqueue(new Waiter(bytes, send, cancellation));
+            _waiting.Enqueue(new Waiter(bytes, send, state, cancellation));
             waitsForBytes = !BytesFit(bytes);
         }
 
@@ -92,18 +94,16 @@ internal sealed class BufferBudget(long limit, int maxCommands)
     {
         var reserved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var registration = cancellation.Register(() => reserved.TrySetCanceled(cancellation));
-        Admit(
-            bytes,
-            () =>
+        Action admitted = () =>
+        {
+            Interlocked.Decrement(ref _commands); // a reservation holds bytes only
+            registration.Dispose();
+            if (!reserved.TrySetResult())
             {
-                Interlocked.Decrement(ref _commands); // a reservation holds bytes only
-                registration.Dispose();
-                if (!reserved.TrySetResult())
-                {
-                    Interlocked.Add(ref _inFlight, -bytes); // cancelled as it was admitted; the next release admits who waits
-                }
-            },
-            cancellation);
+                Interlocked.Add(ref _inFlight, -bytes); // cancelled as it was admitted; the next release admits who waits
+            }
+        };
+        Admit(bytes, static run => ((Action)run)(), admitted, cancellation);
         return reserved.Task;
     }
 
@@ -133,7 +133,7 @@ internal sealed class BufferBudget(long limit, int maxCommands)
                 if (!next.Cancellation.IsCancellationRequested)
                 {
                     Take(next.Bytes);
-                    next.Send();
+                    next.Send(next.State);
                 }
             }
 
@@ -156,5 +156,5 @@ internal sealed class BufferBudget(long limit, int maxCommands)
 
     private bool BytesFit(long bytes) => bytes == 0 || Used == 0 || Used + bytes <= limit;
 
-    private sealed record Waiter(long Bytes, Action Send, CancellationToken Cancellation);
+    private sealed record Waiter(long Bytes, Action<object> Send, object State, CancellationToken Cancellation);
 }

@@ -30,12 +30,12 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     private List<Queued> _queued = [];
     private int _inFlight;
 
-    /// <summary>Queues <paramref name="command"/>, admitted with <paramref name="bytes"/>; <paramref name="reply"/> completes with its answer.</summary>
-    public void Send(PathCommand command, long bytes, TaskCompletionSource<object> reply)
+    /// <summary>Queues a command admitted by the store's budget; it completes with its answer.</summary>
+    public void Send(Queued queued)
     {
         lock (_gate)
         {
-            _queued.Add(new Queued(command, bytes, reply));
+            _queued.Add(queued);
             if (_inFlight < MaxInFlight)
             {
                 SendQueued();
@@ -90,7 +90,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
                 $"'{path}': the store did not answer {batch.Count} command(s) within {timeout}; whether they were applied is unknown.", path, answer.Exception?.GetBaseException());
             foreach (var queued in batch)
             {
-                queued.Reply.TrySetException(error);
+                queued.TrySetException(error);
             }
 
             return;
@@ -100,14 +100,29 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Reply.TrySetResult(replies.Replies[i]);
+                batch[i].TrySetResult(replies.Replies[i]);
             }
         }
         else
         {
-            batch[0].Reply.TrySetResult(answer.Result);
+            batch[0].TrySetResult(answer.Result);
         }
     }
 
-    private sealed record Queued(PathCommand Command, long Bytes, TaskCompletionSource<object> Reply);
+    /// <summary>
+    /// A command on its way, with the bytes it was admitted with; it is its own reply (one object per
+    /// command, also while it waits for room in the budget).
+    /// </summary>
+    internal sealed class Queued(PathQueue queue, PathCommand command, long bytes)
+        : TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        /// <summary>Sends a queued command once the budget admitted it (a static callback: no closure per command).</summary>
+        public static readonly Action<object> SendAdmitted = static queued => ((Queued)queued).Queue.Send((Queued)queued);
+
+        public PathQueue Queue { get; } = queue;
+
+        public PathCommand Command { get; } = command;
+
+        public long Bytes { get; } = bytes;
+    }
 }
