@@ -70,6 +70,17 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
         }
 
         await WaitUntilUp();
+
+        // Every store node's region registered with the shard coordinator, so the first appends spread
+        // over all of them (a shard allocated before a region registered stays where it went when rebalancing is off).
+        var region = await _nodes[0].System.ActorSelection($"/system/sharding/store-table-{StoreId}").ResolveOne(TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10))).Regions.Count < storeNodes)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the {storeNodes} store nodes' regions did not all register within 60 s");
+            await Task.Delay(100);
+        }
+
         return _nodes[^1].Store;
     }
 
