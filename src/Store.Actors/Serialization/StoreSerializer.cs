@@ -23,6 +23,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
     private const string RegisteredManifest = "R";
     private const string ClearedManifest = "C";
     private const string ChangesManifest = "B";
+    private const string RowAppendsManifest = "T";
 
     /// <inheritdoc />
     public override int Identifier => 417_311;
@@ -32,51 +33,136 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
     {
         EntryAppended => AppendedManifest,
         EntryWritten => WrittenManifest,
-        EntryChanges => ChangesManifest,
+        EntryChanges changes => IsRowRun(changes) ? RowAppendsManifest : ChangesManifest,
         PathSnapshot => SnapshotManifest,
         PathRegistry.PathRegistered => RegisteredManifest,
         PathRegistry.StoreCleared => ClearedManifest,
         _ => throw new ArgumentException($"StoreSerializer cannot serialize {o.GetType()}."),
     };
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The event's bytes. Changes that carry only arrays (frames: hundreds of kB per event) are
+    /// measured first and then written once into an array of exactly that size: no growing buffer
+    /// and no final copy, so a journaled frame costs one copy here instead of three. Tables (whose
+    /// Arrow encoding should not run twice) are written into a buffer sized for them up front.
+    /// </summary>
     public override byte[] ToBinary(object obj)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer))
+        if (obj is EntryAppended or EntryWritten)
         {
-            switch (obj)
-            {
-                case EntryAppended or EntryWritten:
-                    WriteChanges(writer, new EntryChanges([obj]));
-                    break;
-                case EntryChanges changes:
-                    WriteChanges(writer, changes);
-                    break;
-                case PathSnapshot snapshot:
-                    writer.Write(snapshot.Producers.Count);
-                    foreach (var (producer, sequence, range) in snapshot.Producers)
-                    {
-                        writer.Write(producer);
-                        writer.Write(sequence);
-                        writer.Write(range.Start);
-                        writer.Write(range.Count);
-                    }
+            obj = new EntryChanges([obj]);
+        }
 
-                    break;
-                case PathRegistry.PathRegistered registered:
-                    writer.Write(registered.Path);
-                    break;
-                case PathRegistry.StoreCleared cleared:
-                    writer.Write(cleared.Generation);
-                    break;
-                default:
-                    throw new ArgumentException($"StoreSerializer cannot serialize {obj.GetType()}.");
-            }
+        if (obj is EntryChanges changes && changes.Changes.All(c => DataOf(c) is NdArray))
+        {
+            var counter = new CountingStream();
+            Write(counter, obj);
+            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)counter.Length));
+            Write(new MemoryStream(bytes), obj);
+            return bytes;
+        }
+
+        using var buffer = new MemoryStream(obj is EntryChanges sized ? EstimatedSize(sized) : 256);
+        if (obj is EntryChanges rows && IsRowRun(rows))
+        {
+            using var writer = new BinaryWriter(buffer);
+            WriteRowRun(writer, rows);
+        }
+        else
+        {
+            Write(buffer, obj);
         }
 
         return buffer.ToArray();
     }
+
+    // Appends of tables with one layout (producers' small appends to one table): journaled as one run.
+    private static bool IsRowRun(EntryChanges changes) =>
+        changes.Changes.Count > 1
+        && changes.Changes[0] is EntryAppended { Data: Table first }
+        && changes.Changes.All(c => c is EntryAppended { Data: Table table } && SameLayout(table.Schema, first.Schema));
+
+    // A run of table appends: each append's range, producer and sequence, then all their rows as one
+    // record batch of one Arrow IPC stream (per append, a record batch of its own would cost its
+    // metadata and the encoder's work per batch, more than a 1-row append's data).
+    private static void WriteRowRun(BinaryWriter writer, EntryChanges changes)
+    {
+        writer.Write(changes.Changes.Count);
+        foreach (EntryAppended appended in changes.Changes)
+        {
+            writer.Write(appended.Range.Start);
+            writer.Write(appended.Range.Count);
+            Payload.WriteNullable(writer, appended.ProducerId);
+            writer.Write(appended.Sequence);
+        }
+
+        var first = (Table)((EntryAppended)changes.Changes[0]).Data;
+        var rows = Table.FromBatches(first.Schema, changes.Changes.SelectMany(c => ((Table)((EntryAppended)c).Data).Batches)).Compacted();
+        writer.Flush();
+        Payload.WriteIpc(writer.BaseStream, rows.Schema, rows.Batches);
+    }
+
+    // Each append gets its rows in buffers of its own (a slice would keep the run's buffers alive and count them as its size).
+    private static EntryChanges ReadRowRun(BinaryReader reader, byte[] bytes)
+    {
+        var appends = new (IndexRange Range, string? Producer, long Sequence)[reader.ReadInt32()];
+        for (var i = 0; i < appends.Length; i++)
+        {
+            appends[i] = (new IndexRange(reader.ReadInt64(), reader.ReadInt64()), Payload.ReadNullable(reader), reader.ReadInt64());
+        }
+
+        var start = (int)reader.BaseStream.Position;
+        var rows = Payload.ReadIpc(new MemoryStream(bytes, start, bytes.Length - start, writable: false));
+        var expected = appends.Sum(a => a.Range.Count);
+        if (rows.RowCount != expected)
+        {
+            throw new ArgumentException($"journaled table appends: the run holds {rows.RowCount} rows, its appends {expected}.");
+        }
+
+        long offset = 0;
+        var changes = new List<object>(appends.Length);
+        foreach (var (range, producer, sequence) in appends)
+        {
+            changes.Add(new EntryAppended(rows.Slice(offset, range.Count).Compacted(), range, producer, sequence));
+            offset += range.Count;
+        }
+
+        return new EntryChanges(changes);
+    }
+
+    private static void Write(Stream stream, object obj)
+    {
+        using var writer = new BinaryWriter(stream);
+        switch (obj)
+        {
+            case EntryChanges changes:
+                WriteChanges(writer, changes);
+                break;
+            case PathSnapshot snapshot:
+                writer.Write(snapshot.Producers.Count);
+                foreach (var (producer, sequence, range) in snapshot.Producers)
+                {
+                    writer.Write(producer);
+                    writer.Write(sequence);
+                    writer.Write(range.Start);
+                    writer.Write(range.Count);
+                }
+
+                break;
+            case PathRegistry.PathRegistered registered:
+                writer.Write(registered.Path);
+                break;
+            case PathRegistry.StoreCleared cleared:
+                writer.Write(cleared.Generation);
+                break;
+            default:
+                throw new ArgumentException($"StoreSerializer cannot serialize {obj.GetType()}.");
+        }
+    }
+
+    // Data plus an allowance per change for its fields, and one for an Arrow stream's schema: a run of appends fits.
+    private static int EstimatedSize(EntryChanges changes) =>
+        (int)Math.Min(System.Array.MaxLength, changes.Changes.Sum(c => ActorStore.SizeOf(DataOf(c)!) + 64L) + 4096);
 
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
@@ -88,6 +174,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
                 return ReadChanges(reader, bytes).Changes[0];
             case ChangesManifest:
                 return ReadChanges(reader, bytes);
+            case RowAppendsManifest:
+                return ReadRowRun(reader, bytes);
             case SnapshotManifest:
                 var count = reader.ReadInt32();
                 var producers = new List<(string, long, IndexRange)>(count);
@@ -231,4 +319,40 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         (x.DataType is not Apache.Arrow.Types.TimestampType tx ||
          (y.DataType is Apache.Arrow.Types.TimestampType ty && tx.Unit == ty.Unit && tx.Timezone == ty.Timezone)) &&
         (x.DataType is not Apache.Arrow.Types.TimeType ti || (y.DataType is Apache.Arrow.Types.TimeType tj && ti.Unit == tj.Unit));
+
+    /// <summary>A stream that only counts what is written to it: the size of an event before it is written.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+
+        public override void WriteByte(byte value) => _length++;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }
