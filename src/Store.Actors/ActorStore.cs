@@ -42,6 +42,9 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     // Cluster mode on a store node: this node's shard region and StoreNode (null otherwise).
     private readonly IActorRef? _region;
     private readonly IActorRef? _node;
+
+    // A store in this process: fails local batches whose answer is overdue (PathQueue.ExpireOverdue).
+    private readonly Timer? _overdue;
     private int _disposed;
 
     private protected ActorStore(ActorSystem system, bool ownsSystem, StoreKind kind, EntryOps? ops, ActorStoreOptions options)
@@ -64,6 +67,10 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         else
         {
             Coordinator = system.ActorOf(StoreCoordinator.Props(ops!, options, $"{kind}|{options.StoreId ?? Root}", _budget));
+
+            // Weakly held, as the shutdown task below holds the store: a timer does not keep it alive.
+            var period = TimeSpan.FromMilliseconds(Math.Clamp(options.AskTimeout.TotalMilliseconds / 4, 10, 1000));
+            _overdue = new Timer(ExpireOverdue, new WeakReference<ActorStore>(this), period, period);
         }
 
         _budget.Pressure = () => Coordinator.Tell(MemoryPressure.Instance);
@@ -243,6 +250,11 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 JournalCompaction.TryCompact(journal);
             }
 
+            if (_overdue is not null)
+            {
+                await _overdue.DisposeAsync().ConfigureAwait(false);
+            }
+
             StoreMetrics.Untrack(this);
             GC.SuppressFinalize(this);
         }
@@ -413,7 +425,8 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         // TryGetValue first: the usual hit allocates no factory closure.
         if (!_queues.TryGetValue(command.Path, out var queue))
         {
-            queue = _queues.GetOrAdd(command.Path, new PathQueue(Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes));
+            queue = _queues.GetOrAdd(command.Path, new PathQueue(
+                Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes, _overdue is null ? null : ((ExtendedActorSystem)_system).Provider));
         }
 
         var queued = new PathQueue.Queued(queue, command, bytes);
@@ -445,6 +458,17 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         })))
         {
             return await queued.Task.ConfigureAwait(false);
+        }
+    }
+
+    private static void ExpireOverdue(object? held)
+    {
+        if (((WeakReference<ActorStore>)held!).TryGetTarget(out var store))
+        {
+            foreach (var (_, queue) in store._queues)
+            {
+                queue.ExpireOverdue();
+            }
         }
     }
 

@@ -18,7 +18,13 @@ namespace Store.Actors;
 /// Cluster mode: the most one message may carry (from the remoting frame size), counted as the
 /// commands' data plus <see cref="CommandOverhead"/> each; a batch never passes it. Otherwise no limit.
 /// </param>
-internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout, BufferBudget budget, long maxMessageBytes = long.MaxValue)
+/// <param name="localReplies">
+/// A store in this process (not cluster mode): the actor system's provider, and each batch's answer
+/// comes straight back to the queue (<see cref="BatchReply"/>) on the thread that sends it, so the
+/// next batch leaves at once; no temporary actor, timer and thread-pool hops of an Ask per batch.
+/// Null: each batch is an Ask (cluster mode: the answer must find its way back across the network).
+/// </param>
+internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan timeout, BufferBudget budget, long maxMessageBytes = long.MaxValue, IActorRefProvider? localReplies = null)
 {
     /// <summary>Batches sent and not yet answered, at most.</summary>
     public const int MaxInFlight = 2;
@@ -27,8 +33,14 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     public const long CommandOverhead = 1024;
 
     private readonly Lock _gate = new();
+    private readonly List<BatchReply> _waiting = [];
     private List<Queued> _queued = [];
     private int _inFlight;
+    private ActorPath? _replyPath;
+
+    private IActorRefProvider Replies => localReplies!;
+
+    private ActorPath ReplyPath => _replyPath ??= Replies.TempPath();
 
     /// <summary>Queues a command admitted by the store's budget; it completes with its answer.</summary>
     public void Send(Queued queued)
@@ -61,33 +73,73 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         _queued = take == _queued.Count ? [] : _queued[take..];
         _inFlight++;
         object message = batch.Count == 1 ? batch[0].Command : new CommandBatch(path, [.. batch.Select(b => b.Command)]);
+        if (localReplies is not null)
+        {
+            var reply = new BatchReply(this, batch, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+            _waiting.Add(reply);
+            coordinator.Tell(message, reply);
+            return;
+        }
+
         coordinator.Ask<object>(message, timeout).ContinueWith(
-            answer =>
-            {
-                Complete(batch, answer);
-                lock (_gate)
-                {
-                    _inFlight--;
-                    while (_queued.Count > 0 && _inFlight < MaxInFlight)
-                    {
-                        SendQueued();
-                    }
-                }
-            },
+            answer => Answered(batch, answer.IsCompletedSuccessfully ? answer.Result : null, answer.Exception?.GetBaseException()),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, // Ask completes on a pool thread already; no second hop before the next batch leaves
             TaskScheduler.Default);
     }
 
-    private void Complete(List<Queued> batch, Task<object> answer)
+    /// <summary>Fails the batches whose answer is overdue (the store calls it about once a second).</summary>
+    public void ExpireOverdue()
+    {
+        List<BatchReply>? overdue = null;
+        var now = Environment.TickCount64;
+        lock (_gate)
+        {
+            foreach (var reply in _waiting)
+            {
+                if (reply.Deadline <= now)
+                {
+                    (overdue ??= []).Add(reply);
+                }
+            }
+        }
+
+        foreach (var reply in overdue ?? [])
+        {
+            reply.Expire();
+        }
+    }
+
+    // A batch's answer (null with the failure when it has none): its commands complete, and what waits goes next.
+    private void Answered(List<Queued> batch, object? answer, Exception? failure, BatchReply? reply = null)
+    {
+        Complete(batch, answer, failure);
+        lock (_gate)
+        {
+            if (reply is not null)
+            {
+                _waiting.Remove(reply);
+            }
+
+            _inFlight--;
+            while (_queued.Count > 0 && _inFlight < MaxInFlight)
+            {
+                SendQueued();
+            }
+        }
+    }
+
+    private void Complete(List<Queued> batch, object? answer, Exception? failure)
     {
         foreach (var queued in batch)
         {
             budget.Complete(queued.Bytes);
         }
 
-        if (!answer.IsCompletedSuccessfully)
+        if (answer is null)
         {
             var error = new StoreTimeoutException(
-                $"'{path}': the store did not answer {batch.Count} command(s) within {timeout}; whether they were applied is unknown.", path, answer.Exception?.GetBaseException());
+                $"'{path}': the store did not answer {batch.Count} command(s) within {timeout}; whether they were applied is unknown.", path, failure);
             foreach (var queued in batch)
             {
                 queued.TrySetException(error);
@@ -96,7 +148,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
             return;
         }
 
-        if (answer.Result is BatchReplies replies)
+        if (answer is BatchReplies replies)
         {
             for (var i = 0; i < batch.Count; i++)
             {
@@ -105,7 +157,40 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         }
         else
         {
-            batch[0].TrySetResult(answer.Result);
+            batch[0].TrySetResult(answer);
+        }
+    }
+
+    /// <summary>
+    /// Where a local batch's answer goes: an actor reference that is no actor (like an Ask's), answered
+    /// once, by the path actor (or the coordinator's refusal), or by <see cref="ExpireOverdue"/> when late.
+    /// One path for all of a queue's replies: nothing looks them up by path.
+    /// </summary>
+    private sealed class BatchReply(PathQueue queue, List<Queued> batch, long deadline) : MinimalActorRef
+    {
+        private int _answered;
+
+        public long Deadline { get; } = deadline;
+
+        public override ActorPath Path => queue.ReplyPath;
+
+        public override IActorRefProvider Provider => queue.Replies;
+
+        /// <summary>No answer came in time: the batch fails with <see cref="StoreTimeoutException"/>.</summary>
+        public void Expire()
+        {
+            if (Interlocked.Exchange(ref _answered, 1) == 0)
+            {
+                queue.Answered(batch, null, null, this);
+            }
+        }
+
+        protected override void TellInternal(object message, IActorRef sender)
+        {
+            if (Interlocked.Exchange(ref _answered, 1) == 0)
+            {
+                queue.Answered(batch, message, null, this);
+            }
         }
     }
 

@@ -15,6 +15,23 @@ public class RobustnessTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
+    public async Task CommandsNobodyAnswers_FailWithStoreTimeoutException_AfterAskTimeout_AndFreeTheirPlaceInTheBudget()
+    {
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory with { AskTimeout = TimeSpan.FromMilliseconds(400) });
+        await store.AppendAsync("x", NdArray.From(new[] { 1.0 }));
+        var held = store.BufferedBytes; // the first append, in the path actor's buffer
+        Assert.True(await store.Coordinator.GracefulStop(TimeSpan.FromSeconds(10))); // from now on nothing answers
+
+        var clock = Stopwatch.StartNew();
+        var late = await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+            await Assert.ThrowsAsync<StoreTimeoutException>(() => store.AppendAsync("x", NdArray.From(new[] { 2.0, 3.0 })))));
+        Assert.All(late, e => Assert.Contains("'x'", e.Message));
+        Assert.All(late, e => Assert.Contains("within 00:00:00.4", e.Message));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(350), $"timed out after {clock.Elapsed}, before AskTimeout");
+        Assert.Equal(held, store.BufferedBytes);
+    }
+
+    [Fact]
     public async Task BadArrayInput_IsRefusedWithTypedErrors_AndTheStoreKeepsEverything()
     {
         await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Npy });
