@@ -43,6 +43,13 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
     public static string ArrayPath(int run, string name) => $"{Ensemble}/run{run}/{name}";
 
     /// <summary>
+    /// Run <paramref name="run"/>'s frame 0: <see cref="SimulationSettings.Atoms"/> atoms from the run's
+    /// own random start. Every later frame is the previous one advanced <see cref="SimulationSettings.StepsPerFrame"/>
+    /// steps (what the benchmark of the store's share runs without the store, too).
+    /// </summary>
+    public static LennardJones StartRun(SimulationSettings settings, int run) => LennardJones.Start(settings.Atoms, (settings.Seed * 1000) + run);
+
+    /// <summary>
     /// For each run, the first frame still to compute: 0 for a fresh output; on resume, the number
     /// of frames the coordinates, velocities and energies all hold (anything past it is removed).
     /// </summary>
@@ -107,7 +114,7 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
         var clock = Stopwatch.StartNew();
         var flushTimes = new List<double>();
         var system = start == 0
-            ? LennardJones.Start(settings.Atoms, settings.Seed * 1000 + run)
+            ? StartRun(settings, run)
             : await ResumeAsync(run, start - 1);
         var frameBytes = settings.Atoms * 3 * sizeof(float);
         // A frame's appends stay in flight while the next frames are computed (up to FramesInFlight;
