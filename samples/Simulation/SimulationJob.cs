@@ -145,7 +145,7 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             if ((frame + 1) % settings.FlushEvery == 0)
             {
                 var flush = Stopwatch.StartNew();
-                await Task.WhenAll(arrays.FlushAsync(), tables.FlushAsync());
+                await FlushRunAsync(run);
                 flushTimes.Add(flush.Elapsed.TotalMilliseconds);
             }
         }
@@ -161,6 +161,17 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             runId, start, Math.Max(0, frames), clock.Elapsed.TotalSeconds, flushTimes.Count,
             flushTimes.Count == 0 ? 0 : flushTimes.Average(), flushTimes.Count == 0 ? 0 : flushTimes.Max(),
             Math.Max(0, frames) * ((2L * frameBytes) + (3 * sizeof(double)) + sizeof(long) + 16));
+    }
+
+    // The run's own arrays and the energies table: each run flushes what it wrote, not the other
+    // runs' arrays too (every flush of a Zarr array rewrites its padded last chunk). An NPZ archive
+    // holds every array, so it is written once.
+    private Task FlushRunAsync(int run)
+    {
+        Task flushArrays = arrays.DiskFormat == DiskFormat.Npz
+            ? arrays.FlushAsync()
+            : Task.WhenAll(arrays.FlushAsync(ArrayPath(run, "coordinates")), arrays.FlushAsync(ArrayPath(run, "velocities")));
+        return Task.WhenAll(flushArrays, tables.FlushAsync(Energies));
     }
 
     private async Task<LennardJones> ResumeAsync(int run, long frame)
