@@ -88,7 +88,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
             TaskScheduler.Default);
     }
 
-    /// <summary>Fails the batches whose answer is overdue (the store calls it about once a second).</summary>
+    /// <summary>Fails the batches whose answer is overdue (the store calls it every quarter of AskTimeout, at most a second apart).</summary>
     public void ExpireOverdue()
     {
         List<BatchReply>? overdue = null;
