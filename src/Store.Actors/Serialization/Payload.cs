@@ -63,6 +63,34 @@ internal static class Payload
         return data;
     }
 
+    /// <summary>Tables with one layout as one table (a run of appends travels, or is journaled, as one).</summary>
+    internal static Table Concatenated(IReadOnlyList<Table> tables) =>
+        Table.FromBatches(tables[0].Schema, tables.SelectMany(t => t.Batches));
+
+    /// <summary>
+    /// A run's rows back as one table per append, <paramref name="counts"/> rows each, in buffers of
+    /// their own: a slice would keep the whole run's buffers alive and count them as each append's
+    /// size (buffer budget, result limits).
+    /// </summary>
+    /// <exception cref="ArgumentException">The run holds another number of rows than the counts add up to.</exception>
+    internal static List<Table> Split(Table rows, IReadOnlyList<long> counts, string what)
+    {
+        if (rows.RowCount != counts.Sum())
+        {
+            throw new ArgumentException($"{what}: the run holds {rows.RowCount} rows, its appends {counts.Sum()}.");
+        }
+
+        var tables = new List<Table>(counts.Count);
+        long offset = 0;
+        foreach (var count in counts)
+        {
+            tables.Add(rows.Slice(offset, count).Compacted());
+            offset += count;
+        }
+
+        return tables;
+    }
+
     internal static void WriteIpc(Stream stream, Schema schema, IEnumerable<RecordBatch> batches)
     {
         using var ipc = new ArrowStreamWriter(stream, schema, leaveOpen: true);

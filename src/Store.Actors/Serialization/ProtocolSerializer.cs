@@ -289,8 +289,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 writer.Write(((Table)append.Data).RowCount);
             }
 
-            var first = (Table)appends[0].Data;
-            Payload.WriteData(writer, Table.FromBatches(first.Schema, appends.SelectMany(a => ((Table)a.Data).Batches)));
+            Payload.WriteData(writer, Payload.Concatenated([.. appends.Select(a => (Table)a.Data)]));
         }
     }
 
@@ -313,15 +312,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 appends[i] = (reader.ReadString(), Payload.ReadNullable(reader), reader.ReadInt64(), reader.ReadInt64());
             }
 
-            // Each append gets its rows in buffers of its own: a slice would keep the whole run's buffers
-            // alive in the entry and count them as its own size (buffer budget, result limits).
-            var rows = (Table)ReadData(reader, bytes);
-            long offset = 0;
-            foreach (var (path, producerId, sequence, count) in appends)
-            {
-                messages.Add(new Append(path, rows.Slice(offset, count).Compacted(), producerId, sequence));
-                offset += count;
-            }
+            var tables = Payload.Split((Table)ReadData(reader, bytes), [.. appends.Select(a => a.Rows)], "a run of table appends");
+            messages.AddRange(appends.Select((a, i) => new Append(a.Path, tables[i], a.ProducerId, a.Sequence)));
         }
 
         return messages;

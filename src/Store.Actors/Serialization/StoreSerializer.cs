@@ -96,13 +96,9 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             writer.Write(appended.Sequence);
         }
 
-        var first = (Table)((EntryAppended)changes.Changes[0]).Data;
-        var rows = Table.FromBatches(first.Schema, changes.Changes.SelectMany(c => ((Table)((EntryAppended)c).Data).Batches)).Compacted();
-        writer.Flush();
-        Payload.WriteIpc(writer.BaseStream, rows.Schema, rows.Batches);
+        Payload.WriteData(writer, Payload.Concatenated([.. changes.Changes.Select(c => (Table)((EntryAppended)c).Data)]));
     }
 
-    // Each append gets its rows in buffers of its own (a slice would keep the run's buffers alive and count them as its size).
     private static EntryChanges ReadRowRun(BinaryReader reader, byte[] bytes)
     {
         var appends = new (IndexRange Range, string? Producer, long Sequence)[reader.ReadInt32()];
@@ -111,22 +107,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             appends[i] = (new IndexRange(reader.ReadInt64(), reader.ReadInt64()), Payload.ReadNullable(reader), reader.ReadInt64());
         }
 
-        var start = (int)reader.BaseStream.Position;
-        var rows = Payload.ReadIpc(new MemoryStream(bytes, start, bytes.Length - start, writable: false));
-        var expected = appends.Sum(a => a.Range.Count);
-        if (rows.RowCount != expected)
-        {
-            throw new ArgumentException($"journaled table appends: the run holds {rows.RowCount} rows, its appends {expected}.");
-        }
-
-        long offset = 0;
-        var changes = new List<object>(appends.Length);
-        foreach (var (range, producer, sequence) in appends)
-        {
-            changes.Add(new EntryAppended(rows.Slice(offset, range.Count).Compacted(), range, producer, sequence));
-            offset += range.Count;
-        }
-
+        var tables = Payload.Split((Table)Payload.ReadData(reader, bytes, "journaled table appends"), [.. appends.Select(a => a.Range.Count)], "journaled table appends");
+        var changes = appends.Select((a, i) => (object)new EntryAppended(tables[i], a.Range, a.Producer, a.Sequence)).ToList();
         return new EntryChanges(changes);
     }
 
