@@ -1,5 +1,6 @@
 using Store.Core.Arrays;
 using Store.Core.Formats.Npy;
+using Store.Core.Formats.Zarr;
 
 namespace Store.Core.Tests;
 
@@ -26,6 +27,37 @@ public class IncrementalFlushTests : IDisposable
         Assert.Equal(firstBytes.Length + 120, grown.Length);
         Assert.True(firstBytes.AsSpan(headerLength).SequenceEqual(grown.AsSpan(headerLength, 1200)), "earlier rows untouched");
         Assert.Contains("(110, 3)", System.Text.Encoding.ASCII.GetString(grown, 0, headerLength));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Flush_ZarrAppend_WritesTheNewRowsIntoTheLastChunkInPlace(int version)
+    {
+        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Zarr, new ZarrOptions { Version = version, ChunkShape = [100, 3] });
+        var values = TestArrays.Floats(130 * 3);
+        var bytes = TestArrays.Bytes(values);
+        string Chunk(int row) => _temp.Sub(version == 3 ? $"x/c/{row}/0" : $"x/{row}.0");
+        store.Append("x", NdArray.From(values[..30], 10, 3));
+        store.Flush();
+        var first = File.ReadAllBytes(Chunk(0));
+        Assert.Equal(1200, first.Length);
+        Assert.True(first.AsSpan(0, 120).SequenceEqual(bytes.AsSpan(0, 120)), "rows 0-9");
+        Assert.True(first.AsSpan(120).IndexOfAnyExcept((byte)0) < 0, "the rest of the chunk is the fill value (0)");
+
+        // A handle opened now still reads this file after a flush that replaced it by a new one.
+        using var before = new FileStream(Chunk(0), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        store.Append("x", NdArray.From(values[30..], 120, 3));
+        store.Flush();
+        var seen = new byte[1200];
+        before.ReadExactly(seen);
+        Assert.True(seen.AsSpan().SequenceEqual(bytes.AsSpan(0, 1200)), "rows 10-99 went into the same file, after rows 0-9");
+        Assert.True(File.ReadAllBytes(Chunk(0)).AsSpan().SequenceEqual(bytes.AsSpan(0, 1200)));
+        var next = File.ReadAllBytes(Chunk(1));
+        Assert.Equal(1200, next.Length);
+        Assert.True(next.AsSpan(0, 360).SequenceEqual(bytes.AsSpan(1200)), "rows 100-129");
+        Assert.True(next.AsSpan(360).IndexOfAnyExcept((byte)0) < 0, "then the fill value");
+        Assert.Empty(Directory.EnumerateFiles(_temp.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]

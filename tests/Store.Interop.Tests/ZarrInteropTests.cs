@@ -59,6 +59,37 @@ public class ZarrInteropTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Chunks of whole rows, flushed three times: the last chunk's rows are written, then more rows
+    /// are appended into the same chunk file in place, with a hole (zeros) after them each time
+    /// (v3 arrays: <see cref="ZarritaTests"/>' "rows" layout; zarr-python here is 2.13, v2 only).
+    /// </summary>
+    [Fact]
+    public void ZarrPython_ReadsArraysWhoseChunksGrewInPlace()
+    {
+        var paths = WriteEveryDType(_temp.Path, new ZarrOptions { Version = 2, ChunkShape = [4, 5, 3] });
+        var seen = JsonDocument.Parse(Numpy.Run(
+            """
+            import zarr
+            group = zarr.open_group(sys.argv[1], mode="r")
+            out = {}
+            for path in sys.argv[2:]:
+                v = group[path][...]
+                le = np.ascontiguousarray(v.astype(v.dtype.newbyteorder("<")))
+                out[path] = {"dtype": str(v.dtype), "shape": list(v.shape), "sha256": hashlib.sha256(le.tobytes()).hexdigest()}
+            print(json.dumps(out))
+            """,
+            [_temp.Path, .. paths.Keys])).RootElement;
+
+        foreach (var (path, dtype) in paths)
+        {
+            var array = seen.GetProperty(path);
+            Assert.Equal(dtype.Name(), array.GetProperty("dtype").GetString());
+            Assert.Equal(Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+            Assert.Equal(Sha256(TestArrays.Sequence(dtype, Shape)), array.GetProperty("sha256").GetString());
+        }
+    }
+
     /// <summary>Writes one array per dtype, shaped <see cref="Shape"/>, in three flushes (so chunks are rewritten and added); returns path → dtype.</summary>
     internal static Dictionary<string, DType> WriteEveryDType(string root, ZarrOptions options)
     {

@@ -13,11 +13,13 @@ public class ZarritaTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<string> V3Layouts() => ["plain", "gzip", "zstd", "sharded", "sharded_zstd", "v2_keys"];
+    public static TheoryData<string> V3Layouts() => ["plain", "rows", "gzip", "zstd", "sharded", "sharded_zstd", "v2_keys"];
 
     private static ZarrOptions Options(string layout) => layout switch
     {
         "plain" => new ZarrOptions { ChunkShape = [4, 2, 3] },
+        // Whole rows per chunk: flushes append rows into a chunk file in place and leave a hole after them.
+        "rows" => new ZarrOptions { ChunkShape = [4, 5, 3] },
         "gzip" => new ZarrOptions { ChunkShape = [4, 2, 3], Compressor = ZarrCompressor.Gzip },
         "zstd" => new ZarrOptions { ChunkShape = [4, 2, 3], Compressor = ZarrCompressor.Zstd },
         "sharded" => new ZarrOptions { ChunkShape = [2, 2, 3], ChunksPerShard = 3 },

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Store.Core.Arrays;
 using Store.Core.Storage;
@@ -11,21 +12,46 @@ namespace Store.Core.Formats.Zarr;
 /// one is written in place, since no metadata points at it yet. Every file reaches the disk before
 /// <see cref="WriteFrom"/> returns. No chunk file, nor folder of chunk keys, is written through a
 /// symbolic link: each is checked before use (once per folder) and a new file is created exclusively.
+/// <para>
+/// Uncompressed chunks that hold whole rows (chunked along axis 0 only, no sharding, zero fill)
+/// are written row by row: a partial last chunk is its rows followed by a hole up to the chunk's
+/// size (the file system reads zeros there without storing them), and rows appended since the last
+/// flush go into the existing chunk file in place, after rows the current metadata shows, which they
+/// never touch. So a flush writes what is new, not a padded chunk (a 2 MiB chunk for a frame).
+/// </para>
 /// </summary>
 internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByteSource data, string path)
 {
+    /// <summary>How much of the array a row-wise write copies at a time.</summary>
+    private const int PieceBytes = 1 << 20;
+
     private readonly int _itemSize = metadata.DType.ItemSize();
     private readonly HashSet<string> _newFolders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checkedFolders = new(StringComparer.Ordinal);
 
-    /// <summary>Writes every chunk (or shard) whose rows reach <paramref name="firstRow"/> or beyond.</summary>
-    public void WriteFrom(long firstRow)
+    /// <summary>
+    /// Bytes per row when chunks are written row by row (see the summary), or 0 when they are
+    /// encoded whole: compressed or checksummed, sharded, chunked across rows, or a non-zero fill.
+    /// </summary>
+    private readonly long _rowBytes =
+        metadata.Shape.Length > 0 && metadata.InnerChunkShape is null && metadata.Codecs.Count == 0
+        && metadata.FillValue.All(b => b == 0)
+        && metadata.Shape.Skip(1).SequenceEqual(metadata.ChunkShape.Skip(1).Select(c => (long)c))
+            ? metadata.Shape.Skip(1).Aggregate((long)metadata.DType.ItemSize(), (a, b) => a * b)
+            : 0;
+
+    /// <summary>
+    /// Writes every chunk (or shard) whose rows reach <paramref name="firstRow"/> or beyond.
+    /// <paramref name="rowsOnDisk"/>: the rows the chunk files and the metadata on disk already hold,
+    /// unchanged in the array since (rows from there on are new); 0 when unknown.
+    /// </summary>
+    public void WriteFrom(long firstRow, long rowsOnDisk = 0)
     {
         var shape = metadata.Shape;
         var unit = metadata.ChunkShape;
         if (shape.Length == 0)
         {
-            WriteUnit([]);
+            WriteUnit([], rowsOnDisk);
         }
         else if (shape.All(s => s > 0))
         {
@@ -34,7 +60,7 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
             index[0] = firstRow / unit[0];
             while (index[0] < counts[0])
             {
-                WriteUnit(index);
+                WriteUnit(index, rowsOnDisk);
                 for (var d = shape.Length - 1; d >= 0; d--)
                 {
                     if (++index[d] < counts[d] || d == 0)
@@ -53,16 +79,34 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         }
     }
 
-    private void WriteUnit(long[] index)
+    private void WriteUnit(long[] index, long rowsOnDisk)
     {
         var origin = index.Zip(metadata.ChunkShape, (i, c) => i * c).ToArray();
-        var bytes = metadata.InnerChunkShape is { } inner ? Shard(origin, inner) : Encode(origin, metadata.ChunkShape);
         var key = metadata.ChunkKey(index);
         var file = Path.Combine(folder, key.Replace('/', Path.DirectorySeparatorChar));
         CheckNoLinks(key);
+        Action<FileStream> write;
+        if (_rowBytes > 0)
+        {
+            var first = origin[0];
+            var end = Math.Min(first + metadata.ChunkShape[0], metadata.Shape[0]);
+            if (first < rowsOnDisk && rowsOnDisk < end && AppendRowsInPlace(file, first, rowsOnDisk, end))
+            {
+                CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
+                return;
+            }
+
+            write = stream => WriteRows(stream, first, first, end);
+        }
+        else
+        {
+            var bytes = metadata.InnerChunkShape is { } inner ? Shard(origin, inner) : Encode(origin, metadata.ChunkShape);
+            write = stream => stream.Write(bytes);
+        }
+
         if (File.Exists(file))
         {
-            AtomicFile.Replace(file, stream => stream.Write(bytes));
+            AtomicFile.Replace(file, write);
             CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
             return;
         }
@@ -76,9 +120,76 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         _newFolders.Add(parent);
         // CreateNew (O_EXCL) never follows a link that appeared since the check.
         using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        output.Write(bytes);
+        write(output);
         output.Flush(flushToDisk: true);
         CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
+    }
+
+    /// <summary>
+    /// Writes rows <paramref name="from"/>..<paramref name="end"/> into the existing chunk file of the
+    /// chunk starting at row <paramref name="first"/>, at their place; rows before
+    /// <paramref name="from"/> stay as they are. False (nothing written) when the file is not a
+    /// whole uncompressed chunk, so the caller replaces it instead.
+    /// </summary>
+    private bool AppendRowsInPlace(string file, long first, long from, long end)
+    {
+        FileStream output;
+        try
+        {
+            output = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        using (output)
+        {
+            if (output.Length != metadata.ChunkShape[0] * _rowBytes)
+            {
+                return false;
+            }
+
+            WriteRows(output, first, from, end);
+            output.Flush(flushToDisk: true);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Writes rows <paramref name="from"/>..<paramref name="end"/> of the chunk starting at row
+    /// <paramref name="first"/> at their offsets in <paramref name="stream"/>, and makes the stream a
+    /// whole chunk long: a new file's tail past the last row is a hole, which reads as zeros.
+    /// </summary>
+    private void WriteRows(FileStream stream, long first, long from, long end)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min((end - from) * _rowBytes, PieceBytes));
+        try
+        {
+            var piece = buffer.Length - (buffer.Length % _itemSize);
+            stream.Position = (from - first) * _rowBytes;
+            for (long offset = from * _rowBytes, stop = end * _rowBytes; offset < stop; offset += piece)
+            {
+                var span = buffer.AsSpan(0, (int)Math.Min(piece, stop - offset));
+                data.Read(offset, span);
+                if (metadata.BigEndian)
+                {
+                    ByteOrder.Swap(span, _itemSize);
+                }
+
+                stream.Write(span);
+            }
+
+            var chunkBytes = metadata.ChunkShape[0] * _rowBytes;
+            if (stream.Length < chunkBytes)
+            {
+                stream.SetLength(chunkBytes);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Refuses a chunk key whose file, or a folder on the way to it below the array's folder, is a symbolic link.</summary>

@@ -130,10 +130,16 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
 
         ZarrMetadata metadata;
         long firstRow;
+        long rowsOnDisk = 0;
         if (existing is not null && !entry.NeedsRewrite)
         {
             metadata = existing.WithShape(shape);
             firstRow = entry.PersistedBytes / Math.Max(Shapes.RowBytes(shape, dtype, entry.Path), 1);
+            // Only appended since: the files hold every row the metadata shows, and new rows go after them.
+            if (existing.Shape.Length > 0 && firstRow == existing.Shape[0])
+            {
+                rowsOnDisk = firstRow;
+            }
         }
         else if (existing is not null && existing.DType == dtype && existing.Shape.Length == shape.Length
                  && (entry.RequestedChunks is null || entry.RequestedChunks.SequenceEqual(existing.ReadChunkShape))
@@ -157,7 +163,7 @@ internal sealed class ZarrCodec(ZarrOptions options) : ArrayCodec
 
         Directory.CreateDirectory(folder);
         var writer = new ZarrChunkWriter(folder, metadata, entry, entry.Path);
-        writer.WriteFrom(firstRow);
+        writer.WriteFrom(firstRow, rowsOnDisk);
         CrashPoint.Hit(CrashPoint.ZarrChunksWritten);
         AtomicFile.Replace(Path.Combine(folder, metadata.FileName), stream => stream.Write(metadata.ToJson()));
         CrashPoint.Hit(CrashPoint.ZarrMetadataWritten);
