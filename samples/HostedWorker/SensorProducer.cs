@@ -1,4 +1,4 @@
-using Apache.Arrow;
+using Store.Core.Tables;
 using Store.Actors;
 using Store.Core;
 using Store.Core.Arrays;
@@ -25,10 +25,10 @@ public sealed class SensorProducer(ArrayActorStore arrays, TableActorStore table
                 var reading = Enumerable.Range(0, 16).Select(_ => random.NextSingle()).ToArray();
                 var rows = await arrays.AppendAsync($"sensors/{name}", NdArray.From(reading, 1, 16), name, sequence);
                 await tables.AppendAsync("readings", Table.FromColumns(
-                    ("sensor", new StringArray.Builder().Append(name).Build()),
-                    ("sequence", new Int64Array.Builder().Append(sequence).Build()),
-                    ("row", new Int64Array.Builder().Append(rows.Start).Build()),
-                    ("mean", new DoubleArray.Builder().Append(reading.Average()).Build())));
+                    ("sensor", TableColumn.Of([name])),
+                    ("sequence", TableColumn.Of<long>([sequence])),
+                    ("row", TableColumn.Of<long>([rows.Start])),
+                    ("mean", TableColumn.Of<double>([reading.Average()]))));
                 sequence++;
             }
         }

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using Apache.Arrow;
+using Store.Core.Tables;
 using Store.Actors;
 using Table = Store.Core.Tables.Table;
 
@@ -74,9 +74,9 @@ public sealed class ProducerActor : ReceiveActor, IWithTimers
         }
 
         var row = Table.FromColumns(
-            ("producer", new StringArray.Builder().Append(_id).Build()),
-            ("sequence", new Int64Array.Builder().Append(_sequence).Build()),
-            ("value", new DoubleArray.Builder().Append(_random.NextDouble()).Build()));
+            ("producer", TableColumn.Of([_id])),
+            ("sequence", TableColumn.Of<long>([_sequence])),
+            ("value", TableColumn.Of<double>([_random.NextDouble()])));
         _store.Tell(new StoreProtocol.Append("events", row, _id, _sequence));
         Timers.StartSingleTimer("retry", new Retry(_sequence), Timeout);
     }
