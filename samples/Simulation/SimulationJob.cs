@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Apache.Arrow;
 using Store.Actors;
 using Store.Core;
 using Store.Core.Arrays;
@@ -97,20 +96,22 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
 
     /// <summary>
     /// Runs every run from its start frame to <see cref="SimulationSettings.Frames"/>, each on its own
-    /// thread. Cancelling (Ctrl+C, SIGTERM) stops every run after its current frame; what was
-    /// computed is flushed, and <c>--resume</c> continues from there.
+    /// thread from start to end: a run waits for the store by blocking that thread, never by
+    /// awaiting, so its physics never moves onto the .NET thread pool, where it would hold up the
+    /// store's small continuations (and they it). Cancelling (Ctrl+C, SIGTERM) stops every run
+    /// after its current frame; what was computed is flushed, and <c>--resume</c> continues from there.
     /// </summary>
     public async Task<IReadOnlyList<RunSummary>> RunAsync(long[] starts, CancellationToken cancellationToken = default)
     {
         var runs = settings.RunNumbers.Select(run =>
-            Task.Factory.StartNew(() => RunOneAsync(run, starts[run - settings.FirstRun], cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            Task.Factory.StartNew(() => RunOne(run, starts[run - settings.FirstRun], cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         var summaries = await Task.WhenAll(runs);
         await arrays.FlushAsync();
         await tables.FlushAsync();
         return summaries;
     }
 
-    private async Task<RunSummary> RunOneAsync(int run, long start, CancellationToken cancellationToken)
+    private RunSummary RunOne(int run, long start, CancellationToken cancellationToken)
     {
         var runId = $"run{run}";
         Progress[runId] = start;
@@ -118,12 +119,13 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
         var flushTimes = new List<double>();
         var system = start == 0
             ? StartRun(settings, run)
-            : await ResumeAsync(run, start - 1);
+            : ResumeAsync(run, start - 1).GetAwaiter().GetResult();
         var frameBytes = settings.Atoms * 3 * sizeof(float);
         // A frame's appends stay in flight while the next frames are computed (up to FramesInFlight;
         // they are sent in order, so the store applies them in order, and journaled ones share
-        // journal writes); a flush first waits for all of them.
+        // journal writes); a flush first waits for all of them, then runs beside the next frames.
         var inFlight = new Queue<(long Frame, Task Appends)>();
+        Task? flushing = null;
         var frame = start;
         for (; frame < settings.Frames && !cancellationToken.IsCancellationRequested; frame++)
         {
@@ -141,23 +143,25 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             while (inFlight.Count > FramesInFlight || (inFlight.Count > 0 && (frame + 1) % settings.FlushEvery == 0))
             {
                 var (done, task) = inFlight.Dequeue();
-                await task;
+                task.GetAwaiter().GetResult();
                 Progress[runId] = done + 1;
             }
 
             if ((frame + 1) % settings.FlushEvery == 0)
             {
-                var flush = Stopwatch.StartNew();
-                await FlushRunAsync(run);
-                flushTimes.Add(flush.Elapsed.TotalMilliseconds);
+                // The flush runs while the next frames are computed; a run has one flush going at a time.
+                flushing?.GetAwaiter().GetResult();
+                flushing = TimedFlushAsync(run, flushTimes);
             }
         }
 
         while (inFlight.TryDequeue(out var last))
         {
-            await last.Appends;
+            last.Appends.GetAwaiter().GetResult();
             Progress[runId] = last.Frame + 1;
         }
+
+        flushing?.GetAwaiter().GetResult();
 
         var frames = frame - start;
         return new RunSummary(
@@ -166,8 +170,15 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             Math.Max(0, frames) * ((2L * frameBytes) + (3 * sizeof(double)) + sizeof(long) + 16));
     }
 
+    private async Task TimedFlushAsync(int run, List<double> times)
+    {
+        var clock = Stopwatch.StartNew();
+        await FlushRunAsync(run);
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
     // The run's own arrays and the energies table: each run flushes what it wrote, not the other
-    // runs' arrays too (every flush of a Zarr array rewrites its padded last chunk). An NPZ archive
+    // runs' arrays too (every flush writes and syncs each flushed array's new rows and metadata). An NPZ archive
     // holds every array, so it is written once.
     private Task FlushRunAsync(int run)
     {
@@ -198,11 +209,11 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
         var potential = system.Potential;
         var kinetic = system.Kinetic;
         return Table.FromColumns(
-            ("ens_id", new StringArray.Builder().Append(Ensemble).Build()),
-            ("run_id", new StringArray.Builder().Append(runId).Build()),
-            ("micro_id", new Int64Array.Builder().Append(frame).Build()),
-            ("potential", new DoubleArray.Builder().Append(potential).Build()),
-            ("kinetic", new DoubleArray.Builder().Append(kinetic).Build()),
-            ("total", new DoubleArray.Builder().Append(potential + kinetic).Build()));
+            ("ens_id", TableColumn.Of([Ensemble])),
+            ("run_id", TableColumn.Of([runId])),
+            ("micro_id", TableColumn.Of<long>([frame])),
+            ("potential", TableColumn.Of<double>([potential])),
+            ("kinetic", TableColumn.Of<double>([kinetic])),
+            ("total", TableColumn.Of<double>([potential + kinetic])));
     }
 }
