@@ -16,12 +16,6 @@ internal sealed class BufferBudget(long limit, int maxCommands)
     private long _inFlight;
     private int _commands;
 
-    // _waiting.Count, readable without the lock: a release that sees 0 skips the lock (answers
-    // come on many threads at once). Set with a full fence before a queued command rechecks
-    // whether it fits, and every release frees its room with a full fence before it reads this,
-    // so of a command being queued and a release happening, at least one sees the other.
-    private int _waiters;
-
     /// <summary>Called (outside any lock) when a command has to wait for bytes: the owner starts a flush.</summary>
     public Action? Pressure { get; set; }
 
@@ -35,7 +29,16 @@ internal sealed class BufferBudget(long limit, int maxCommands)
     public bool Exceeded => Used > limit;
 
     /// <summary>Whether commands wait for room.</summary>
-    public bool HasWaiters => Volatile.Read(ref _waiters) > 0;
+    public bool HasWaiters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count > 0;
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="action"/> while no command is being admitted (so it sees whether one was sent).</summary>
     public void Synchronized(Action action)
@@ -77,9 +80,7 @@ internal sealed class BufferBudget(long limit, int maxCommands)
             }
 
             _waiting.Enqueue(new Waiter(bytes, send, state, cancellation));
-            Interlocked.Exchange(ref _waiters, _waiting.Count);
-            AdmitFitting(); // room freed since the check above by a release that saw no waiter
-            waitsForBytes = _waiting.Count > 0 && !BytesFit(bytes);
+            waitsForBytes = !BytesFit(bytes);
         }
 
         if (waitsForBytes)
@@ -122,37 +123,26 @@ internal sealed class BufferBudget(long limit, int maxCommands)
 
     private void AdmitWaiting()
     {
-        if (Volatile.Read(ref _waiters) == 0)
-        {
-            return;
-        }
-
         bool stillWaitsForBytes;
         lock (_gate)
         {
-            AdmitFitting();
+            // Sends run under the lock, so commands leave in the order they were admitted.
+            while (_waiting.TryPeek(out var next) && (next.Cancellation.IsCancellationRequested || Fits(next.Bytes)))
+            {
+                _waiting.Dequeue();
+                if (!next.Cancellation.IsCancellationRequested)
+                {
+                    Take(next.Bytes);
+                    next.Send(next.State);
+                }
+            }
+
             stillWaitsForBytes = _waiting.TryPeek(out var head) && !BytesFit(head.Bytes);
         }
 
         if (stillWaitsForBytes && Buffered > 0)
         {
             Pressure?.Invoke();
-        }
-    }
-
-    /// <summary>Under the lock: sends queued commands from the head while they fit (dropping cancelled ones).</summary>
-    private void AdmitFitting()
-    {
-        // Sends run under the lock, so commands leave in the order they were admitted.
-        while (_waiting.TryPeek(out var next) && (next.Cancellation.IsCancellationRequested || Fits(next.Bytes)))
-        {
-            _waiting.Dequeue();
-            Volatile.Write(ref _waiters, _waiting.Count);
-            if (!next.Cancellation.IsCancellationRequested)
-            {
-                Take(next.Bytes);
-                next.Send(next.State);
-            }
         }
     }
 
