@@ -32,30 +32,13 @@ public class ZarrInteropTests : IDisposable
     public void ZarrPython_ReadsEveryV2ArrayTheStoreWrites(ZarrCompressor compressor, char separator)
     {
         var paths = WriteEveryDType(_temp.Path, new ZarrOptions { Version = 2, Compressor = compressor, DimensionSeparator = separator, ChunkShape = [4, 2, 3] });
-        var seen = JsonDocument.Parse(Numpy.Run(
-            """
-            import zarr
-            group = zarr.open_group(sys.argv[1], mode="r")
-            out = {}
-            for path in sys.argv[2:]:
-                a = group[path]
-                v = a[...]
-                le = np.ascontiguousarray(v.astype(v.dtype.newbyteorder("<")))
-                out[path] = {"dtype": str(v.dtype), "shape": list(a.shape), "chunks": list(a.chunks),
-                             "compressor": a.compressor.codec_id if a.compressor else None,
-                             "sha256": hashlib.sha256(le.tobytes()).hexdigest()}
-            print(json.dumps(out))
-            """,
-            [_temp.Path, .. paths.Keys])).RootElement;
-
+        var seen = ZarrPythonReads(paths.Keys);
         foreach (var (path, dtype) in paths)
         {
             var array = seen.GetProperty(path);
-            Assert.Equal(dtype.Name(), array.GetProperty("dtype").GetString());
-            Assert.Equal(Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+            AssertEqualsTheSequence(array, dtype);
             Assert.Equal([4L, 2, 3], array.GetProperty("chunks").EnumerateArray().Select(e => e.GetInt64()));
             Assert.Equal(compressor == ZarrCompressor.None ? null : compressor.ToString().ToLowerInvariant(), array.GetProperty("compressor").GetString());
-            Assert.Equal(Sha256(TestArrays.Sequence(dtype, Shape)), array.GetProperty("sha256").GetString());
         }
     }
 
@@ -68,26 +51,36 @@ public class ZarrInteropTests : IDisposable
     public void ZarrPython_ReadsArraysWhoseChunksGrewInPlace()
     {
         var paths = WriteEveryDType(_temp.Path, new ZarrOptions { Version = 2, ChunkShape = [4, 5, 3] });
-        var seen = JsonDocument.Parse(Numpy.Run(
-            """
-            import zarr
-            group = zarr.open_group(sys.argv[1], mode="r")
-            out = {}
-            for path in sys.argv[2:]:
-                v = group[path][...]
-                le = np.ascontiguousarray(v.astype(v.dtype.newbyteorder("<")))
-                out[path] = {"dtype": str(v.dtype), "shape": list(v.shape), "sha256": hashlib.sha256(le.tobytes()).hexdigest()}
-            print(json.dumps(out))
-            """,
-            [_temp.Path, .. paths.Keys])).RootElement;
-
+        var seen = ZarrPythonReads(paths.Keys);
         foreach (var (path, dtype) in paths)
         {
-            var array = seen.GetProperty(path);
-            Assert.Equal(dtype.Name(), array.GetProperty("dtype").GetString());
-            Assert.Equal(Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
-            Assert.Equal(Sha256(TestArrays.Sequence(dtype, Shape)), array.GetProperty("sha256").GetString());
+            AssertEqualsTheSequence(seen.GetProperty(path), dtype);
+            Assert.Equal([4L, 5, 3], seen.GetProperty(path).GetProperty("chunks").EnumerateArray().Select(e => e.GetInt64()));
         }
+    }
+
+    /// <summary>What zarr-python reads from each of <paramref name="paths"/> under the temporary root: dtype, shape, chunks, compressor, sha256 of the values (little-endian).</summary>
+    private JsonElement ZarrPythonReads(IEnumerable<string> paths) => JsonDocument.Parse(Numpy.Run(
+        """
+        import zarr
+        group = zarr.open_group(sys.argv[1], mode="r")
+        out = {}
+        for path in sys.argv[2:]:
+            a = group[path]
+            v = a[...]
+            le = np.ascontiguousarray(v.astype(v.dtype.newbyteorder("<")))
+            out[path] = {"dtype": str(v.dtype), "shape": list(a.shape), "chunks": list(a.chunks),
+                         "compressor": a.compressor.codec_id if a.compressor else None,
+                         "sha256": hashlib.sha256(le.tobytes()).hexdigest()}
+        print(json.dumps(out))
+        """,
+        [_temp.Path, .. paths])).RootElement;
+
+    private static void AssertEqualsTheSequence(JsonElement array, DType dtype)
+    {
+        Assert.Equal(dtype.Name(), array.GetProperty("dtype").GetString());
+        Assert.Equal(Shape, array.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(Sha256(TestArrays.Sequence(dtype, Shape)), array.GetProperty("sha256").GetString());
     }
 
     /// <summary>Writes one array per dtype, shaped <see cref="Shape"/>, in three flushes (so chunks are rewritten and added); returns path → dtype.</summary>
