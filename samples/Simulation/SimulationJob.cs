@@ -33,10 +33,12 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
     public const string Energies = "energies";
 
     /// <summary>
-    /// Frames a run may have sent and not yet had acknowledged. Enough that a journaled path writes
-    /// many appends per journal event (with 8, the store's share of a --durable run was 67%, with 32 57%).
+    /// Bytes of frames a run may have sent and not yet had acknowledged (at most 128 frames, at least
+    /// 8): enough that a journaled path writes many appends per journal event and a run rarely
+    /// waits for one (with 8 frames in flight, the store's share of a --durable run was 67%, with
+    /// 32 57%, with 128 41-43%), bounded so that large systems do not hold many frames in memory.
     /// </summary>
-    private const int FramesInFlight = 32;
+    private const long BytesInFlight = 16 << 20;
 
     /// <summary>Frames done per run, updated as they are stored (for progress displays).</summary>
     public ConcurrentDictionary<string, long> Progress { get; } = new();
@@ -121,9 +123,10 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             ? StartRun(settings, run)
             : ResumeAsync(run, start - 1).GetAwaiter().GetResult();
         var frameBytes = settings.Atoms * 3 * sizeof(float);
-        // A frame's appends stay in flight while the next frames are computed (up to FramesInFlight;
-        // they are sent in order, so the store applies them in order, and journaled ones share
-        // journal writes); a flush first waits for all of them, then runs beside the next frames.
+        var framesInFlight = (int)Math.Clamp(BytesInFlight / (2L * frameBytes), 8, 128);
+        // A frame's appends stay in flight while the next frames are computed (they are sent in
+        // order, so the store applies them in order, and journaled ones share journal writes); a
+        // flush first waits for all of them, then runs beside the next frames, one at a time.
         var inFlight = new Queue<(long Frame, Task Appends)>();
         Task? flushing = null;
         var frame = start;
@@ -140,16 +143,16 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
                 arrays.AppendAsync(ArrayPath(run, "velocities"), NdArray.From(system.Velocities, 1, settings.Atoms, 3)),
                 tables.AppendAsync(Energies, EnergyRow(runId, frame, system)));
             inFlight.Enqueue((frame, appends));
-            while (inFlight.Count > FramesInFlight || (inFlight.Count > 0 && (frame + 1) % settings.FlushEvery == 0))
+            var flushes = (frame + 1) % settings.FlushEvery == 0;
+            while (inFlight.Count > framesInFlight || (flushes && inFlight.Count > 0))
             {
                 var (done, task) = inFlight.Dequeue();
                 task.GetAwaiter().GetResult();
                 Progress[runId] = done + 1;
             }
 
-            if ((frame + 1) % settings.FlushEvery == 0)
+            if (flushes)
             {
-                // The flush runs while the next frames are computed; a run has one flush going at a time.
                 flushing?.GetAwaiter().GetResult();
                 flushing = TimedFlushAsync(run, flushTimes);
             }
