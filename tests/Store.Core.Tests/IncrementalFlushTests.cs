@@ -61,6 +61,23 @@ public class IncrementalFlushTests : IDisposable
     }
 
     [Fact]
+    public void Flush_ZarrAppend_AfterTheChunkFolderWasRemoved_WritesTheChunkAnew()
+    {
+        using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Zarr, new ZarrOptions { ChunkShape = [100, 3] });
+        var values = TestArrays.Floats(15 * 3);
+        store.Append("x", NdArray.From(values[..30], 10, 3));
+        store.Flush();
+        Directory.Delete(_temp.Sub("x/c"), recursive: true);  // removed behind the store's back
+
+        store.Append("x", NdArray.From(values[30..], 5, 3));
+        store.Flush();
+        var chunk = File.ReadAllBytes(_temp.Sub("x/c/0/0"));
+        Assert.Equal(1200, chunk.Length);
+        Assert.True(chunk.AsSpan(0, 120).IndexOfAnyExcept((byte)0) < 0, "rows 0-9, whose chunk is gone, are the fill value");
+        Assert.True(chunk.AsSpan(120, 60).SequenceEqual(TestArrays.Bytes(values).AsSpan(120)), "the new rows 10-14");
+    }
+
+    [Fact]
     public void Flush_UnchangedEntries_LeavesTheirFilesAlone()
     {
         using var store = new ArrayStore(_temp.Path, "w", DiskFormat.Npy);

@@ -22,9 +22,6 @@ namespace Store.Core.Formats.Zarr;
 /// </summary>
 internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByteSource data, string path)
 {
-    /// <summary>How much of the array a row-wise write copies at a time.</summary>
-    private const int PieceBytes = 1 << 20;
-
     private readonly int _itemSize = metadata.DType.ItemSize();
     private readonly HashSet<string> _newFolders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checkedFolders = new(StringComparer.Ordinal);
@@ -85,25 +82,50 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         var key = metadata.ChunkKey(index);
         var file = Path.Combine(folder, key.Replace('/', Path.DirectorySeparatorChar));
         CheckNoLinks(key);
-        Action<FileStream> write;
         if (_rowBytes > 0)
         {
             var first = origin[0];
             var end = Math.Min(first + metadata.ChunkShape[0], metadata.Shape[0]);
-            if (first < rowsOnDisk && rowsOnDisk < end && AppendRowsInPlace(file, first, rowsOnDisk, end))
+            var from = first < rowsOnDisk && rowsOnDisk < end ? rowsOnDisk : first;
+            // Rows are read before any file is touched: flushed rows come from this very chunk file
+            // (or, when it is missing, are the fill value), and creating it would leave it empty under them.
+            if (from > first)
             {
-                CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
-                return;
+                var appended = ReadRows(from, end);
+                try
+                {
+                    if (AppendRowsInPlace(file, first, from, appended))
+                    {
+                        CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
+                        return;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(appended.Array!);
+                }
             }
 
-            write = stream => WriteRows(stream, first, first, end);
-        }
-        else
-        {
-            var bytes = metadata.InnerChunkShape is { } inner ? Shard(origin, inner) : Encode(origin, metadata.ChunkShape);
-            write = stream => stream.Write(bytes);
+            var rows = ReadRows(first, end);
+            try
+            {
+                WriteChunkFile(file, stream => WriteRows(stream, 0, rows));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rows.Array!);
+            }
+
+            return;
         }
 
+        var bytes = metadata.InnerChunkShape is { } inner ? Shard(origin, inner) : Encode(origin, metadata.ChunkShape);
+        WriteChunkFile(file, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Writes a chunk (or shard) file: an existing one is replaced atomically, a new one created exclusively.</summary>
+    private void WriteChunkFile(string file, Action<FileStream> write)
+    {
         if (File.Exists(file))
         {
             AtomicFile.Replace(file, write);
@@ -126,21 +148,21 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
     }
 
     /// <summary>
-    /// Writes rows <paramref name="from"/>..<paramref name="end"/> into the existing chunk file of the
-    /// chunk starting at row <paramref name="first"/>, at their place; rows before
-    /// <paramref name="from"/> stay as they are. False (nothing written) when the file is not a
-    /// whole uncompressed chunk, so the caller replaces it instead.
+    /// Writes <paramref name="rows"/>, the rows from <paramref name="from"/> on, into the existing
+    /// chunk file of the chunk starting at row <paramref name="first"/>, at their place; rows before
+    /// <paramref name="from"/> stay as they are. False (nothing written) when the file is missing or
+    /// not a whole uncompressed chunk, so the caller writes the chunk anew.
     /// </summary>
-    private bool AppendRowsInPlace(string file, long first, long from, long end)
+    private bool AppendRowsInPlace(string file, long first, long from, ArraySegment<byte> rows)
     {
         FileStream output;
         try
         {
             output = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return false;
+            return false; // removed behind the store's back
         }
 
         using (output)
@@ -150,45 +172,38 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
                 return false;
             }
 
-            WriteRows(output, first, from, end);
+            WriteRows(output, (from - first) * _rowBytes, rows);
             output.Flush(flushToDisk: true);
             return true;
         }
     }
 
-    /// <summary>
-    /// Writes rows <paramref name="from"/>..<paramref name="end"/> of the chunk starting at row
-    /// <paramref name="first"/> at their offsets in <paramref name="stream"/>, and makes the stream a
-    /// whole chunk long: a new file's tail past the last row is a hole, which reads as zeros.
-    /// </summary>
-    private void WriteRows(FileStream stream, long first, long from, long end)
+    /// <summary>Rows <paramref name="from"/>..<paramref name="end"/> as the chunk file holds them (little- or big-endian), in a pooled array.</summary>
+    private ArraySegment<byte> ReadRows(long from, long end)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min((end - from) * _rowBytes, PieceBytes));
-        try
+        var length = (int)((end - from) * _rowBytes);
+        var rows = new ArraySegment<byte>(ArrayPool<byte>.Shared.Rent(length), 0, length);
+        data.Read(from * _rowBytes, rows);
+        if (metadata.BigEndian)
         {
-            var piece = buffer.Length - (buffer.Length % _itemSize);
-            stream.Position = (from - first) * _rowBytes;
-            for (long offset = from * _rowBytes, stop = end * _rowBytes; offset < stop; offset += piece)
-            {
-                var span = buffer.AsSpan(0, (int)Math.Min(piece, stop - offset));
-                data.Read(offset, span);
-                if (metadata.BigEndian)
-                {
-                    ByteOrder.Swap(span, _itemSize);
-                }
-
-                stream.Write(span);
-            }
-
-            var chunkBytes = metadata.ChunkShape[0] * _rowBytes;
-            if (stream.Length < chunkBytes)
-            {
-                stream.SetLength(chunkBytes);
-            }
+            ByteOrder.Swap(rows, _itemSize);
         }
-        finally
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> at <paramref name="offset"/> of <paramref name="stream"/> and makes
+    /// the stream a whole chunk long: a new file's tail past the last row is a hole, which reads as zeros.
+    /// </summary>
+    private void WriteRows(FileStream stream, long offset, ArraySegment<byte> rows)
+    {
+        stream.Position = offset;
+        stream.Write(rows);
+        var chunkBytes = metadata.ChunkShape[0] * _rowBytes;
+        if (stream.Length < chunkBytes)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            stream.SetLength(chunkBytes);
         }
     }
 
