@@ -107,7 +107,8 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
             appends[i] = (new IndexRange(reader.ReadInt64(), reader.ReadInt64()), Payload.ReadNullable(reader), reader.ReadInt64());
         }
 
-        var tables = Payload.Split((Table)Payload.ReadData(reader, bytes, "journaled table appends"), [.. appends.Select(a => a.Range.Count)], "journaled table appends");
+        const string what = "journaled table appends";
+        var tables = Payload.Split((Table)Payload.ReadData(reader, bytes, what), [.. appends.Select(a => a.Range.Count)], what);
         var changes = appends.Select((a, i) => (object)new EntryAppended(tables[i], a.Range, a.Producer, a.Sequence)).ToList();
         return new EntryChanges(changes);
     }

@@ -34,7 +34,7 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         metadata.Shape.Length > 0 && metadata.InnerChunkShape is null && metadata.Codecs.Count == 0
         && metadata.FillValue.All(b => b == 0)
         && metadata.Shape.Skip(1).SequenceEqual(metadata.ChunkShape.Skip(1).Select(c => (long)c))
-            ? metadata.Shape.Skip(1).Aggregate((long)metadata.DType.ItemSize(), (a, b) => a * b)
+            ? Shapes.RowBytes(metadata.Shape, metadata.DType, path)
             : 0;
 
     /// <summary>
