@@ -90,7 +90,7 @@ public static class MainJobShare
                 Console.WriteLine(
                     $"  rep {rep + 1} {Name(side),-8} load {load,5} | wall {F(result.Wall, 2)} s (open {F(result.Open, 2)}, run {F(result.Running, 2)}, close {F(result.Close, 2)}) | " +
                     $"cpu {F(result.Cpu, 2)} s ({F(result.Cpu / result.Wall, 2)} cores, kernel {F(result.Kernel, 2)} s), gc {F(result.GcShare * 100, 1)}% | " +
-                    $"flush waits {F(result.FlushShare * 100, 1)}% | written {F(result.Written, 1)} MB, left {F(result.Megabytes, 1)} MB");
+                    $"flushing {F(result.FlushShare * 100, 1)}% | written {F(result.Written, 1)} MB, left {F(result.Megabytes, 1)} MB");
             }
         }
 
@@ -167,7 +167,7 @@ public static class MainJobShare
 
     // The sample's run on a new output (Program.cs without --resume): open the store, PrepareAsync,
     // RunAsync (its last flush included), close. Returns seconds for each part and the share of the
-    // runs' time spent waiting for their flushes (the sample's own flush timings).
+    // runs' time a flush of theirs was under way (the sample's own flush timings; runs compute beside their flushes).
     private static async Task<(double Open, double Running, double Close, double FlushShare)> ThroughStoreAsync(Side side, SimulationSettings settings, string folder)
     {
         var clock = Stopwatch.StartNew();
@@ -240,7 +240,7 @@ public static class MainJobShare
             $"Every rep ({settings.Runs} runs × {settings.Frames} frames × {settings.Atoms} atoms). Wall: open + run + close; " +
             "share: (wall - physics' wall) / wall, in the same rep; run share: the same over the run alone (the sample's own elapsed time), without opening and closing the store.");
         Console.WriteLine();
-        Console.WriteLine("| rep | side | wall s | open s | run s | close s | share | run share | cpu s | kernel s | gc pauses | flush waits | MB written | MB left |");
+        Console.WriteLine("| rep | side | wall s | open s | run s | close s | share | run share | cpu s | kernel s | gc pauses | flushing | MB written | MB left |");
         Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results.OrderBy(r => r.Rep).ThenBy(r => Array.IndexOf(sides, r.Side)))
         {
@@ -253,7 +253,7 @@ public static class MainJobShare
         Console.WriteLine();
         Console.WriteLine($"Medians of {reps} rep(s) (shares: the median of the reps' shares).");
         Console.WriteLine();
-        Console.WriteLine("| side | wall s | run s | frames/s | share | run share | target | met | cpu s | kernel s | gc pauses | flush waits | MB written |");
+        Console.WriteLine("| side | wall s | run s | frames/s | share | run share | target | met | cpu s | kernel s | gc pauses | flushing | MB written |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
         foreach (var side in sides)
         {
@@ -320,7 +320,7 @@ public static class MainJobShare
 
     // One side of one rep: seconds (wall = open + run + close for the store sides), CPU seconds this
     // process used (all of it, and in the kernel), share of the wall time in GC pauses, share of the
-    // runs' time waiting for their flushes, MB passed to write calls, MB the output folder holds at the end.
+    // runs' time a flush of theirs was under way, MB passed to write calls, MB the output folder holds at the end.
     private sealed record Result(
         Side Side, int Rep, double Wall, double Open, double Running, double Close, double Cpu, double Kernel, double GcShare, double FlushShare, double Written, double Megabytes);
 }
