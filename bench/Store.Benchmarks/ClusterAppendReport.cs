@@ -102,8 +102,14 @@ public static class ClusterAppendReport
     }
 
     // Appends with latencies recorded, and what the process spent meanwhile: CPU time and GC pauses.
+    // A phase of no appends (frames or rows set to 0) measures nothing: its figures print as "–".
     private static async Task<Phase> MeasurePhaseAsync(int appends, Func<long[], Task> run)
     {
+        if (appends == 0)
+        {
+            return new Phase(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
+
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var ticks = new long[appends];
@@ -169,7 +175,7 @@ public static class ClusterAppendReport
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string F(double value, int digits) => value.ToString(digits == 0 ? "N0" : $"F{digits}", CultureInfo.InvariantCulture);
+    private static string F(double value, int digits) => double.IsNaN(value) ? "–" : value.ToString(digits == 0 ? "N0" : $"F{digits}", CultureInfo.InvariantCulture);
 
     // The machine's 1-minute load average (Linux), to tell a quiet run from a busy one.
     private static string LoadAverage() =>
