@@ -19,6 +19,20 @@ internal static class Payload
     /// <summary>The byte in front of a table's Arrow IPC stream.</summary>
     internal const byte TablePayload = 1;
 
+    /// <summary>
+    /// What <paramref name="write"/> writes, measured first and then written once into an array of
+    /// exactly that size: no growing buffer and no final copy (for messages of arrays, whose bytes
+    /// are cheap to count; a table's Arrow encoding would run twice).
+    /// </summary>
+    internal static byte[] ExactBytes(Action<Stream> write)
+    {
+        var counter = new CountingStream();
+        write(counter);
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)counter.Length));
+        write(new MemoryStream(bytes));
+        return bytes;
+    }
+
     /// <summary>An array or a table, with a byte saying which and its length in front.</summary>
     /// <exception cref="ArgumentException">Data of another type.</exception>
     internal static void WriteData(BinaryWriter writer, object data)
@@ -185,4 +199,40 @@ internal static class Payload
     internal static string? ReadNullable(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     internal static long? ReadNullableLong(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt64() : null;
+
+    /// <summary>A stream that only counts what is written to it: the size of a message before it is written.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+
+        public override void WriteByte(byte value) => _length++;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }

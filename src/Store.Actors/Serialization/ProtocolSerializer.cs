@@ -27,9 +27,22 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     /// <inheritdoc />
     public override string Manifest(object o) => ManifestOf(o);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The message's bytes. Messages without tables (frames on their way to a path: batches of
+    /// hundreds of kB) are measured and written once into an array of their size; a growing buffer
+    /// and its final copy cost two more copies of every frame and large arrays for the GC each time.
+    /// </summary>
     public override byte[] ToBinary(object obj)
     {
+        if (!CarriesTable(obj))
+        {
+            return Payload.ExactBytes(stream =>
+            {
+                using var writer = new BinaryWriter(stream);
+                WriteBody(writer, obj);
+            });
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer))
         {
@@ -45,6 +58,18 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         return ReadBody(reader, bytes, manifest);
     }
+
+    // Whether a message's bytes include a table's Arrow encoding (or a read's value of another kind), which should not run twice.
+    private static bool CarriesTable(object message) => message switch
+    {
+        Write write => write.Data is not NdArray,
+        Append append => append.Data is not NdArray,
+        CommandBatch batch => batch.Commands.Any(CarriesTable),
+        ReadResult result => result.Value is not NdArray,
+        BatchReplies replies => replies.Replies.Any(CarriesTable),
+        ToPath envelope => CarriesTable(envelope.Message),
+        _ => false,
+    };
 
     private static string ManifestOf(object message) => message switch
     {

@@ -55,11 +55,7 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
 
         if (obj is EntryChanges changes && changes.Changes.All(c => DataOf(c) is NdArray))
         {
-            var counter = new CountingStream();
-            Write(counter, obj);
-            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)counter.Length));
-            Write(new MemoryStream(bytes), obj);
-            return bytes;
+            return Payload.ExactBytes(stream => Write(stream, obj));
         }
 
         using var buffer = new MemoryStream(obj is EntryChanges sized ? EstimatedSize(sized) : 256);
@@ -302,40 +298,4 @@ public sealed class StoreSerializer(ExtendedActorSystem system) : SerializerWith
         (x.DataType is not Apache.Arrow.Types.TimestampType tx ||
          (y.DataType is Apache.Arrow.Types.TimestampType ty && tx.Unit == ty.Unit && tx.Timezone == ty.Timezone)) &&
         (x.DataType is not Apache.Arrow.Types.TimeType ti || (y.DataType is Apache.Arrow.Types.TimeType tj && ti.Unit == tj.Unit));
-
-    /// <summary>A stream that only counts what is written to it: the size of an event before it is written.</summary>
-    private sealed class CountingStream : Stream
-    {
-        private long _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
-
-        public override void WriteByte(byte value) => _length++;
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }
