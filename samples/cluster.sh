@@ -57,7 +57,8 @@ cleanup() {
 trap cleanup EXIT
 pgport="$(free_port)"
 as_server "$pgbin/initdb" -D "$pgdir/data" -A trust -U store -E UTF8 --no-sync >"$logs/postgres-init.log"
-as_server "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+# lz4 for journal events and malloc keeping large blocks, as README's cluster section recommends.
+as_server env MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir -c default_toast_compression=lz4" start >/dev/null
 "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U store -d postgres -qc "create database store" >/dev/null
 
