@@ -137,7 +137,7 @@ public class HardwareBaselineBenchmarks
     public void SetupActorsNone()
     {
         Build();
-        _arraysNone = ArrayActorStore.Open(InMemory);
+        _arraysNone = ArrayActorStore.Open(ActorStoreOptions.InMemory);
     }
 
     /// <summary>
@@ -148,7 +148,7 @@ public class HardwareBaselineBenchmarks
     public void SetupActorsNoneThreadPool()
     {
         Build();
-        var options = InMemory;
+        var options = ActorStoreOptions.InMemory;
         var config = ConfigurationFactory.ParseString("store.io-dispatcher { type = Dispatcher\nexecutor = thread-pool-executor\nthroughput = 100 }")
             .WithFallback(StoreActorConfig.For(options));
         _storeSystem = ActorSystem.Create("store-thread-pool", config);
@@ -490,9 +490,6 @@ public class HardwareBaselineBenchmarks
         _root = Frames.TempRoot("hardware");
         Directory.CreateDirectory(_root);
     }
-
-    // In memory, with room for one operation's frames (the default 256 MiB would make path actors relieve memory pressure mid-operation).
-    private static ActorStoreOptions InMemory { get; } = ActorStoreOptions.InMemory with { MaxBufferedBytes = 1L << 30 };
 
     private static NdArray EmptyFrames() => NdArray.Zeros(DType.Float32, 0, Frames.Atoms, 3);
 

@@ -67,7 +67,8 @@ public sealed record ActorStoreOptions
 
     /// <summary>
     /// Buffered (unflushed) bytes the store may hold; past it, path actors flush on their own and
-    /// producers wait for them. <b>Default</b>: 256 MiB.
+    /// producers wait for them. A memory-only store (<see cref="Core.DiskFormat.None"/>) counts only
+    /// bytes in flight: its entries are its data, which no flush frees. <b>Default</b>: 256 MiB.
     /// </summary>
     public long MaxBufferedBytes { get; init; } = 256L << 20;
 

@@ -12,6 +12,8 @@ namespace Store.Actors;
 /// </summary>
 internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
 {
+    private readonly bool _memoryOnly = ops.Store.DiskFormat == DiskFormat.None;
+
     /// <summary>The entry path.</summary>
     public string Path { get; } = path;
 
@@ -190,8 +192,16 @@ internal sealed class PathWork(string path, EntryOps ops, BufferBudget budget)
     /// <summary>Whether the store as a whole holds more unflushed bytes than its limit.</summary>
     public bool OverBudget => budget.Exceeded;
 
+    // A memory-only store's entries are its data, not a buffer that a flush writes out and frees: they
+    // are not counted against MaxBufferedBytes (which bounds what callers have in flight there), or
+    // every append past the limit would start a flush that frees nothing and only resets the count.
     private void Accepted(object data)
     {
+        if (_memoryOnly)
+        {
+            return;
+        }
+
         var bytes = ActorStore.SizeOf(data);
         Unflushed += bytes;
         budget.AddBuffered(bytes);

@@ -19,7 +19,7 @@ public class RobustnessTests : IDisposable
     {
         await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory with { AskTimeout = TimeSpan.FromMilliseconds(400) });
         await store.AppendAsync("x", NdArray.From(new[] { 1.0 }));
-        var held = store.BufferedBytes; // the first append, in the path actor's buffer
+        var held = store.BufferedBytes; // what the store counts once the first append is answered
         Assert.True(await store.Coordinator.GracefulStop(TimeSpan.FromSeconds(10))); // from now on nothing answers
 
         var clock = Stopwatch.StartNew();
@@ -258,6 +258,24 @@ public class RobustnessTests : IDisposable
         Assert.True(onDisk > 800L * FrameBytes, $"only {onDisk} bytes flushed");
         var shape = await store.ShapeAsync("run0/coordinates");
         Assert.Equal(new long[] { 250, 1000, 3 }, shape);
+    }
+
+    [Fact]
+    public async Task BufferLimit_InAMemoryOnlyStore_CountsOnlyWhatIsInFlight_AndTheStoreKeepsEverything()
+    {
+        // A memory-only store's entries are its data: no flush could free them, so they do not fill the budget.
+        const int Rows = 64 * 1024;
+        await using var store = ArrayActorStore.Open(ActorStoreOptions.InMemory with { MaxBufferedBytes = 1 << 20 });
+        var appended = new List<double>();
+        for (var i = 0; i < 8; i++)
+        {
+            var frame = NdArray.From(Enumerable.Range(0, Rows).Select(r => (double)((i * Rows) + r)).ToArray());
+            await store.AppendAsync("x", frame); // 512 KiB each, 4 MiB in all against a limit of 1 MiB
+            appended.AddRange(frame.ToArray<double>());
+            Assert.Equal(0, store.BufferedBytes);
+        }
+
+        Assert.Equal(appended, (await store.ReadAsync("x"))!.ToArray<double>());
     }
 
     private static async Task WaitUntilStopped(ActorStore store, string path)
