@@ -89,32 +89,17 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
             var from = first < rowsOnDisk && rowsOnDisk < end ? rowsOnDisk : first;
             // Rows are read before any file is touched: flushed rows come from this very chunk file
             // (or, when it is missing, are the fill value), and creating it would leave it empty under them.
-            if (from > first)
+            if (from > first && WithRows(from, end, appended => AppendRowsInPlace(file, first, from, appended)))
             {
-                var appended = ReadRows(from, end);
-                try
-                {
-                    if (AppendRowsInPlace(file, first, from, appended))
-                    {
-                        CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
-                        return;
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(appended.Array!);
-                }
+                CrashPoint.Hit(CrashPoint.ZarrChunkWritten);
+                return;
             }
 
-            var rows = ReadRows(first, end);
-            try
+            WithRows(first, end, rows =>
             {
                 WriteChunkFile(file, stream => WriteRows(stream, 0, rows));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rows.Array!);
-            }
+                return true;
+            });
 
             return;
         }
@@ -178,18 +163,28 @@ internal sealed class ZarrChunkWriter(string folder, ZarrMetadata metadata, IByt
         }
     }
 
-    /// <summary>Rows <paramref name="from"/>..<paramref name="end"/> as the chunk file holds them (little- or big-endian), in a pooled array.</summary>
-    private ArraySegment<byte> ReadRows(long from, long end)
+    /// <summary>
+    /// Reads rows <paramref name="from"/>..<paramref name="end"/> as the chunk file holds them (little-
+    /// or big-endian) into a pooled array, and returns what <paramref name="use"/> makes of them.
+    /// </summary>
+    private bool WithRows(long from, long end, Func<ArraySegment<byte>, bool> use)
     {
         var length = (int)((end - from) * _rowBytes);
         var rows = new ArraySegment<byte>(ArrayPool<byte>.Shared.Rent(length), 0, length);
-        data.Read(from * _rowBytes, rows);
-        if (metadata.BigEndian)
+        try
         {
-            ByteOrder.Swap(rows, _itemSize);
-        }
+            data.Read(from * _rowBytes, rows);
+            if (metadata.BigEndian)
+            {
+                ByteOrder.Swap(rows, _itemSize);
+            }
 
-        return rows;
+            return use(rows);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rows.Array!);
+        }
     }
 
     /// <summary>
