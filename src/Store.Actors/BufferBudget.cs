@@ -12,6 +12,7 @@ internal sealed class BufferBudget(long limit, int maxCommands)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Waiter> _waiting = new();
+    private int _waiters; // _waiting.Count, read without the lock: a release that finds no one waiting takes no lock
     private long _buffered;
     private long _inFlight;
     private int _commands;
@@ -53,7 +54,7 @@ internal sealed class BufferBudget(long limit, int maxCommands)
     public void AddBuffered(long bytes)
     {
         Interlocked.Add(ref _buffered, bytes);
-        if (bytes < 0)
+        if (bytes < 0 && Volatile.Read(ref _waiters) > 0)
         {
             AdmitWaiting();
         }
@@ -80,7 +81,12 @@ internal sealed class BufferBudget(long limit, int maxCommands)
             }
 
             _waiting.Enqueue(new Waiter(bytes, send, state, cancellation));
-            waitsForBytes = !BytesFit(bytes);
+            Interlocked.Increment(ref _waiters);
+
+            // A release that read no waiters before the increment admits no one, so look again: either
+            // it sees this waiter, or this sees what it released (both sides fence before they read).
+            AdmitLocked();
+            waitsForBytes = _waiting.TryPeek(out var head) && !BytesFit(head.Bytes);
         }
 
         if (waitsForBytes)
@@ -107,10 +113,10 @@ internal sealed class BufferBudget(long limit, int maxCommands)
         return reserved.Task;
     }
 
-    /// <summary>A command admitted with <paramref name="bytes"/> was answered: its bytes and its slot are free again.</summary>
-    public void Complete(long bytes)
+    /// <summary><paramref name="commands"/> commands admitted with <paramref name="bytes"/> in all were answered: their bytes and slots are free again.</summary>
+    public void Complete(long bytes, int commands = 1)
     {
-        Interlocked.Decrement(ref _commands);
+        Interlocked.Add(ref _commands, -commands);
         Release(bytes);
     }
 
@@ -118,7 +124,10 @@ internal sealed class BufferBudget(long limit, int maxCommands)
     public void Release(long bytes)
     {
         Interlocked.Add(ref _inFlight, -bytes);
-        AdmitWaiting();
+        if (Volatile.Read(ref _waiters) > 0)
+        {
+            AdmitWaiting();
+        }
     }
 
     private void AdmitWaiting()
@@ -126,23 +135,28 @@ internal sealed class BufferBudget(long limit, int maxCommands)
         bool stillWaitsForBytes;
         lock (_gate)
         {
-            // Sends run under the lock, so commands leave in the order they were admitted.
-            while (_waiting.TryPeek(out var next) && (next.Cancellation.IsCancellationRequested || Fits(next.Bytes)))
-            {
-                _waiting.Dequeue();
-                if (!next.Cancellation.IsCancellationRequested)
-                {
-                    Take(next.Bytes);
-                    next.Send(next.State);
-                }
-            }
-
+            AdmitLocked();
             stillWaitsForBytes = _waiting.TryPeek(out var head) && !BytesFit(head.Bytes);
         }
 
         if (stillWaitsForBytes && Buffered > 0)
         {
             Pressure?.Invoke();
+        }
+    }
+
+    // Sends run under the lock, so commands leave in the order they were admitted.
+    private void AdmitLocked()
+    {
+        while (_waiting.TryPeek(out var next) && (next.Cancellation.IsCancellationRequested || Fits(next.Bytes)))
+        {
+            _waiting.Dequeue();
+            Interlocked.Decrement(ref _waiters);
+            if (!next.Cancellation.IsCancellationRequested)
+            {
+                Take(next.Bytes);
+                next.Send(next.State);
+            }
         }
     }
 
