@@ -28,6 +28,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     public const string ShutdownPhase = "before-cluster-shutdown";
 
     private readonly ActorSystem _system;
+    private readonly Func<object, IndexRange> _appendResult; // one delegate per store, not one per append
     private readonly bool _ownsSystem;
     private readonly ActorStoreOptions _options;
     private readonly ConcurrentDictionary<string, PathQueue> _queues = new(StringComparer.Ordinal);
@@ -51,6 +52,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     {
         _system = system;
         _ownsSystem = ownsSystem;
+        _appendResult = AppendResult;
         _options = options;
         Root = ops?.Store.Path ?? Path.GetFullPath(options.Root);
         Mode = ops?.Store.Mode ?? StoreModes.Parse(options.Mode);
@@ -405,22 +407,15 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Sends <paramref name="command"/> in order with the caller's earlier commands on its path, once
-    /// the store's budget has room for it and <paramref name="bytes"/> of data, and returns the reply.
+    /// the store's budget has room for it and <paramref name="bytes"/> of data, and returns what
+    /// <paramref name="result"/> makes of the reply (it throws the refusal a reply carries).
     /// Cancelling drops a command that still waits for room; once sent, its answer is awaited.
     /// Not async: an append allocates its command and its reply task, nothing more, on the way out.
     /// </summary>
-    private Task<object> SendAsync(PathCommand command, long bytes, CancellationToken cancellationToken)
+    private Task<T> SendAsync<T>(PathCommand command, long bytes, Func<object, T> result, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         cancellationToken.ThrowIfCancellationRequested();
-
-        if (bytes + PathQueue.CommandOverhead > _maxMessageBytes)
-        {
-            return Task.FromResult(StoreCoordinator.Refusal(command, new StoreException(
-                $"'{command.Path}': a command of {bytes:N0} bytes cannot cross the cluster's network, whose messages carry at most {_maxMessageBytes:N0} " +
-                "(akka.remote.dot-netty.tcp.maximum-frame-size, less a margin); split the data into smaller appends or raise the frame size.",
-                command.Path)));
-        }
 
         // TryGetValue first: the usual hit allocates no factory closure.
         if (!_queues.TryGetValue(command.Path, out var queue))
@@ -429,10 +424,19 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes, _overdue is null ? null : ((ExtendedActorSystem)_system).Provider));
         }
 
-        var queued = new PathQueue.Queued(queue, command, bytes);
+        var queued = new PathQueue.Queued<T>(queue, command, bytes, result);
+        if (bytes + PathQueue.CommandOverhead > _maxMessageBytes)
+        {
+            queued.Answer(StoreCoordinator.Refusal(command, new StoreException(
+                $"'{command.Path}': a command of {bytes:N0} bytes cannot cross the cluster's network, whose messages carry at most {_maxMessageBytes:N0} " +
+                "(akka.remote.dot-netty.tcp.maximum-frame-size, less a margin); split the data into smaller appends or raise the frame size.",
+                command.Path)));
+            return queued.Task;
+        }
+
         if (!cancellationToken.CanBeCanceled)
         {
-            _budget.Admit(bytes, PathQueue.Queued.SendAdmitted, queued);
+            _budget.Admit(bytes, PathQueue.SendAdmitted, queued);
             return queued.Task;
         }
 
@@ -440,7 +444,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     }
 
     // Cancelling ends the wait only while the command waits for room: once sent, its answer is awaited.
-    private async Task<object> SendCancellableAsync(PathQueue.Queued queued, CancellationToken cancellationToken)
+    private async Task<T> SendCancellableAsync<T>(PathQueue.Queued<T> queued, CancellationToken cancellationToken)
     {
         var sent = false;
         Action send = () =>
@@ -473,42 +477,47 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Sends a write; returns once applied (and journaled), or throws the refusal.</summary>
-    private protected async Task WriteCoreAsync(Write command, CancellationToken cancellationToken)
-    {
-        switch (await SendAsync(command, SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
-        {
-            case Written:
-                return;
-            case WriteFailed failed:
-                ExceptionDispatchInfo.Throw(failed.Cause);
-                return;
-            case var other:
-                throw Unexpected(other);
-        }
-    }
+    private protected Task WriteCoreAsync(Write command, CancellationToken cancellationToken) =>
+        SendAsync(command, SizeOf(command.Data), WriteResult, cancellationToken);
 
     /// <summary>
     /// Sends an append; returns the range it was given (counted for the <c>Store</c> meter), or throws
     /// the refusal. <paramref name="reservedBytes"/>: the data's bytes are already in the budget (a rented frame).
     /// </summary>
-    private protected async Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reservedBytes = false)
+    private protected Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reservedBytes = false) =>
+        SendAsync(command, reservedBytes ? 0 : SizeOf(command.Data), _appendResult, cancellationToken);
+
+    /// <summary>Sends a read, get, shape or query; returns what it found (null: no entry), or throws the failure.</summary>
+    private protected Task<object?> ReadCoreAsync(PathCommand command, CancellationToken cancellationToken) =>
+        SendAsync(command, 0, ValueOf, cancellationToken);
+
+    private static bool WriteResult(object reply) => reply switch
     {
-        switch (await SendAsync(command, reservedBytes ? 0 : SizeOf(command.Data), cancellationToken).ConfigureAwait(false))
+        Written => true,
+        WriteFailed failed => Rethrow<bool>(failed.Cause),
+        _ => throw Unexpected(reply),
+    };
+
+    private IndexRange AppendResult(object reply)
+    {
+        switch (reply)
         {
             case Appended appended:
                 StoreMetrics.Appended(this, appended.Range.Count);
                 return appended.Range;
             case AppendFailed failed:
-                ExceptionDispatchInfo.Throw(failed.Cause);
-                return default;
-            case var other:
-                throw Unexpected(other);
+                return Rethrow<IndexRange>(failed.Cause);
+            default:
+                throw Unexpected(reply);
         }
     }
 
-    /// <summary>Sends a read, get, shape or query; returns what it found (null: no entry), or throws the failure.</summary>
-    private protected async Task<object?> ReadCoreAsync(PathCommand command, CancellationToken cancellationToken) =>
-        ValueOf(await SendAsync(command, 0, cancellationToken).ConfigureAwait(false));
+    // Throws the refusal as it was raised (its stack trace kept).
+    private static T Rethrow<T>(Exception cause)
+    {
+        ExceptionDispatchInfo.Throw(cause);
+        return default!;
+    }
 
     /// <summary>The value of a read-like reply, or its failure rethrown as it was raised.</summary>
     private static object? ValueOf(object reply)

@@ -34,7 +34,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
 
     private readonly Lock _gate = new();
     private readonly List<BatchReply> _waiting = [];
-    private List<Queued> _queued = [];
+    private List<IQueued> _queued = [];
     private int _inFlight;
     private ActorPath? _replyPath;
 
@@ -43,7 +43,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     private ActorPath ReplyPath => _replyPath ??= Replies.TempPath();
 
     /// <summary>Queues a command admitted by the store's budget; it completes with its answer.</summary>
-    public void Send(Queued queued)
+    public void Send(IQueued queued)
     {
         lock (_gate)
         {
@@ -111,7 +111,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     }
 
     // A batch's answer (null with the failure when it has none): its commands complete, and what waits goes next.
-    private void Answered(List<Queued> batch, object? answer, Exception? failure, BatchReply? reply = null)
+    private void Answered(List<IQueued> batch, object? answer, Exception? failure, BatchReply? reply = null)
     {
         Complete(batch, answer, failure);
         lock (_gate)
@@ -129,12 +129,15 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         }
     }
 
-    private void Complete(List<Queued> batch, object? answer, Exception? failure)
+    private void Complete(List<IQueued> batch, object? answer, Exception? failure)
     {
+        var bytes = 0L;
         foreach (var queued in batch)
         {
-            budget.Complete(queued.Bytes);
+            bytes += queued.Bytes;
         }
+
+        budget.Complete(bytes, batch.Count);
 
         if (answer is null)
         {
@@ -142,7 +145,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
                 $"'{path}': the store did not answer {batch.Count} command(s) within {timeout}; whether they were applied is unknown.", path, failure);
             foreach (var queued in batch)
             {
-                queued.TrySetException(error);
+                queued.Fail(error);
             }
 
             return;
@@ -152,12 +155,12 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].TrySetResult(replies.Replies[i]);
+                batch[i].Answer(replies.Replies[i]);
             }
         }
         else
         {
-            batch[0].TrySetResult(answer);
+            batch[0].Answer(answer);
         }
     }
 
@@ -166,7 +169,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     /// once, by the path actor (or the coordinator's refusal), or by <see cref="ExpireOverdue"/> when late.
     /// One path for all of a queue's replies: nothing looks them up by path.
     /// </summary>
-    private sealed class BatchReply(PathQueue queue, List<Queued> batch, long deadline) : MinimalActorRef
+    private sealed class BatchReply(PathQueue queue, List<IQueued> batch, long deadline) : MinimalActorRef
     {
         private int _answered;
 
@@ -194,20 +197,55 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         }
     }
 
-    /// <summary>
-    /// A command on its way, with the bytes it was admitted with; it is its own reply (one object per
-    /// command, also while it waits for room in the budget).
-    /// </summary>
-    internal sealed class Queued(PathQueue queue, PathCommand command, long bytes)
-        : TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        /// <summary>Sends a queued command once the budget admitted it (a static callback: no closure per command).</summary>
-        public static readonly Action<object> SendAdmitted = static queued => ((Queued)queued).Queue.Send((Queued)queued);
+    /// <summary>Sends a queued command once the budget admitted it (a static callback: no closure per command).</summary>
+    public static readonly Action<object> SendAdmitted = static queued => ((IQueued)queued).Queue.Send((IQueued)queued);
 
+    /// <summary>A command on its way, with the bytes it was admitted with, and what completes it.</summary>
+    internal interface IQueued
+    {
+        PathQueue Queue { get; }
+
+        PathCommand Command { get; }
+
+        long Bytes { get; }
+
+        /// <summary>Completes the command with the store's reply.</summary>
+        void Answer(object reply);
+
+        /// <summary>Fails the command: no reply came.</summary>
+        void Fail(Exception error);
+    }
+
+    /// <summary>
+    /// A command on its way that is its own reply task (one object per command, also while it waits
+    /// for room in the budget): <paramref name="result"/> turns the store's reply into the caller's
+    /// value, or throws the refusal it carries, so no async method per call sits in between.
+    /// </summary>
+    internal sealed class Queued<T>(PathQueue queue, PathCommand command, long bytes, Func<object, T> result)
+        : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IQueued
+    {
         public PathQueue Queue { get; } = queue;
 
         public PathCommand Command { get; } = command;
 
         public long Bytes { get; } = bytes;
+
+        public void Answer(object reply)
+        {
+            T value;
+            try
+            {
+                value = result(reply);
+            }
+            catch (Exception e)
+            {
+                TrySetException(e);
+                return;
+            }
+
+            TrySetResult(value);
+        }
+
+        public void Fail(Exception error) => TrySetException(error);
     }
 }
