@@ -417,6 +417,14 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         cancellationToken.ThrowIfCancellationRequested();
 
+        if (bytes + PathQueue.CommandOverhead > _maxMessageBytes)
+        {
+            return Task.FromException<T>(new StoreException(
+                $"'{command.Path}': a command of {bytes:N0} bytes cannot cross the cluster's network, whose messages carry at most {_maxMessageBytes:N0} " +
+                "(akka.remote.dot-netty.tcp.maximum-frame-size, less a margin); split the data into smaller appends or raise the frame size.",
+                command.Path));
+        }
+
         // TryGetValue first: the usual hit allocates no factory closure.
         if (!_queues.TryGetValue(command.Path, out var queue))
         {
@@ -425,15 +433,6 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
         }
 
         var queued = new PathQueue.Queued<T>(queue, command, bytes, result);
-        if (bytes + PathQueue.CommandOverhead > _maxMessageBytes)
-        {
-            queued.Answer(StoreCoordinator.Refusal(command, new StoreException(
-                $"'{command.Path}': a command of {bytes:N0} bytes cannot cross the cluster's network, whose messages carry at most {_maxMessageBytes:N0} " +
-                "(akka.remote.dot-netty.tcp.maximum-frame-size, less a margin); split the data into smaller appends or raise the frame size.",
-                command.Path)));
-            return queued.Task;
-        }
-
         if (!cancellationToken.CanBeCanceled)
         {
             _budget.Admit(bytes, PathQueue.SendAdmitted, queued);
