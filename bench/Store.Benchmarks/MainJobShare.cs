@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Simulation;
@@ -28,6 +29,9 @@ public static class MainJobShare
     /// <summary>The command's name (the first argument).</summary>
     public const string Command = "main-job-share";
 
+    // A warm-up round that compiled for less than this (all sides together) ends the warm-up.
+    private const double SteadyJitMilliseconds = 100;
+
     /// <summary>Whether <paramref name="command"/> (the first argument) is this class's command.</summary>
     public static bool Handles(string command) => command == Command;
 
@@ -39,7 +43,7 @@ public static class MainJobShare
         // The sample's defaults (runs 4, atoms 256, seed 42, flush every 100 frames) except the frames:
         // 300 instead of 1000 keeps a side to a few seconds on two cores, so more reps fit in a run.
         var reps = 5;
-        int runs = 4, frames = 300, atoms = 256, seed = 42, flushEvery = 100;
+        int runs = 4, frames = 300, atoms = 256, seed = 42, flushEvery = 100, warmUpRounds = 16;
         Side[] sides = [Side.Physics, Side.Store, Side.Durable];
         for (var i = 1; i < args.Length; i++)
         {
@@ -51,10 +55,11 @@ public static class MainJobShare
                 case "--atoms": atoms = Next(); break;
                 case "--seed": seed = Next(); break;
                 case "--flush-every": flushEvery = Next(); break;
+                case "--warm-up": warmUpRounds = Next(); break;
                 case "--sides": sides = [.. args[++i].Split(',').Select(s => Enum.Parse<Side>(s, ignoreCase: true))]; break;
                 case var number when i == 1 && int.TryParse(number, CultureInfo.InvariantCulture, out var r): reps = r; break;
                 default:
-                    Console.Error.WriteLine($"{Command}: unknown argument '{args[i]}'; usage: {Command} [reps] [--runs N] [--frames N] [--atoms N] [--flush-every N] [--seed N] [--sides physics,store,durable,memory]");
+                    Console.Error.WriteLine($"{Command}: unknown argument '{args[i]}'; usage: {Command} [reps] [--runs N] [--frames N] [--atoms N] [--flush-every N] [--seed N] [--warm-up N] [--sides physics,store,durable,memory]");
                     return 2;
             }
         }
@@ -70,11 +75,26 @@ public static class MainJobShare
             $"{runs} runs × {frames} frames × {atoms} atoms, {settings.StepsPerFrame} steps per frame, flush every {flushEvery} frames, seed {seed}; " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}.");
 
-        // Not counted: the first pass of a process runs cold (JIT, SQLite, Parquet and Zarr code paths).
-        var warmUp = settings with { Frames = Math.Min(frames, 40), FlushEvery = Math.Min(flushEvery, 20) };
-        foreach (var side in sides)
+        // Not counted: a process runs cold at first. The runtime compiles each method quickly, then
+        // again, optimised, once it has been called often (tiered compilation); the store's code
+        // reaches that point over several passes, and the compiler's thread competes with the physics
+        // meanwhile. Passes of every side run until one compiles almost nothing, so that the reps
+        // measure storing, not the runtime's warm-up (a long job pays the compiler once).
+        for (var round = 1; round <= warmUpRounds; round++)
         {
-            await MeasureAsync(side, warmUp).ConfigureAwait(false);
+            var compiled = JitInfo.GetCompiledMethodCount();
+            var jit = JitInfo.GetCompilationTime();
+            foreach (var side in sides)
+            {
+                await MeasureAsync(side, settings).ConfigureAwait(false);
+            }
+
+            var roundJit = (JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
+            Console.WriteLine($"  warm-up round {round}: {JitInfo.GetCompiledMethodCount() - compiled} methods compiled, {F(roundJit, 0)} ms of compilation");
+            if (roundJit < SteadyJitMilliseconds)
+            {
+                break;
+            }
         }
 
         var results = new List<Result>();
@@ -112,6 +132,7 @@ public static class MainJobShare
             var kernel = process.PrivilegedProcessorTime;
             var paused = GC.GetTotalPauseDuration();
             var written = WrittenBytes();
+            var jit = JitInfo.GetCompilationTime();
             var (open, running, close, flushShare) = side == Side.Physics
                 ? (0, await PhysicsAloneAsync(settings).ConfigureAwait(false), 0, 0)
                 : await ThroughStoreAsync(side, settings, folder).ConfigureAwait(false);
@@ -121,8 +142,9 @@ public static class MainJobShare
             var kernelSeconds = (process.PrivilegedProcessorTime - kernel).TotalSeconds;
             var gcShare = (GC.GetTotalPauseDuration() - paused).TotalSeconds / wall;
             var writtenMegabytes = (WrittenBytes() - written) / 1e6;
+            var jitSeconds = (JitInfo.GetCompilationTime() - jit).TotalSeconds;
             var left = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;  // physics and memory write none
-            return new Result(side, -1, wall, open, running, close, cpuSeconds, kernelSeconds, gcShare, flushShare, writtenMegabytes, left / 1e6);
+            return new Result(side, -1, wall, open, running, close, cpuSeconds, kernelSeconds, gcShare, jitSeconds, flushShare, writtenMegabytes, left / 1e6);
         }
         finally
         {
@@ -240,21 +262,21 @@ public static class MainJobShare
             $"Every rep ({settings.Runs} runs × {settings.Frames} frames × {settings.Atoms} atoms). Wall: open + run + close; " +
             "share: (wall - physics' wall) / wall, in the same rep; run share: the same over the run alone (the sample's own elapsed time), without opening and closing the store.");
         Console.WriteLine();
-        Console.WriteLine("| rep | side | wall s | open s | run s | close s | share | run share | cpu s | kernel s | gc pauses | flushing | MB written | MB left |");
-        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| rep | side | wall s | open s | run s | close s | share | run share | cpu s | kernel s | gc pauses | jit s | flushing | MB written | MB left |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results.OrderBy(r => r.Rep).ThenBy(r => Array.IndexOf(sides, r.Side)))
         {
             Console.WriteLine(
                 $"| {r.Rep + 1} | {Name(r.Side)} | {F(r.Wall, 2)} | {F(r.Open, 2)} | {F(r.Running, 2)} | {F(r.Close, 2)} | " +
-                $"{Percent(Share(r, x => x.Wall))} | {Percent(Share(r, x => x.Running))} | {F(r.Cpu, 2)} | {F(r.Kernel, 2)} | {F(r.GcShare * 100, 1)}% | " +
+                $"{Percent(Share(r, x => x.Wall))} | {Percent(Share(r, x => x.Running))} | {F(r.Cpu, 2)} | {F(r.Kernel, 2)} | {F(r.GcShare * 100, 1)}% | {F(r.Jit, 2)} | " +
                 $"{(r.Side == Side.Physics ? "–" : $"{F(r.FlushShare * 100, 1)}%")} | {F(r.Written, 1)} | {(r.Side == Side.Physics ? "–" : F(r.Megabytes, 1))} |");
         }
 
         Console.WriteLine();
         Console.WriteLine($"Medians of {reps} rep(s) (shares: the median of the reps' shares).");
         Console.WriteLine();
-        Console.WriteLine("| side | wall s | run s | frames/s | share | run share | target | met | cpu s | kernel s | gc pauses | flushing | MB written |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| side | wall s | run s | frames/s | share | run share | target | met | cpu s | kernel s | gc pauses | jit s | flushing | MB written |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var side in sides)
         {
             var mine = results.Where(r => r.Side == side).ToList();
@@ -265,7 +287,7 @@ public static class MainJobShare
             Console.WriteLine(
                 $"| {Name(side)} | {F(Med(r => r.Wall), 2)} | {F(Med(r => r.Running), 2)} | {F((double)settings.Runs * settings.Frames / Med(r => r.Wall), 0)} | " +
                 $"{Percent(share)} | {Percent(runShare)} | {(target is { } t ? $"<= {F(t * 100, 0)}%" : "–")} | " +
-                $"{(target is { } goal && share is { } s ? (s <= goal ? "yes" : "**no**") : "–")} | {F(Med(r => r.Cpu), 2)} | {F(Med(r => r.Kernel), 2)} | {F(Med(r => r.GcShare) * 100, 1)}% | " +
+                $"{(target is { } goal && share is { } s ? (s <= goal ? "yes" : "**no**") : "–")} | {F(Med(r => r.Cpu), 2)} | {F(Med(r => r.Kernel), 2)} | {F(Med(r => r.GcShare) * 100, 1)}% | {F(Med(r => r.Jit), 2)} | " +
                 $"{(side == Side.Physics ? "–" : $"{F(Med(r => r.FlushShare) * 100, 1)}%")} | {F(Med(r => r.Written), 1)} |");
         }
 
@@ -320,7 +342,8 @@ public static class MainJobShare
 
     // One side of one rep: seconds (wall = open + run + close for the store sides), CPU seconds this
     // process used (all of it, and in the kernel), share of the wall time in GC pauses, share of the
+    // seconds the runtime spent compiling methods (on any thread), share of the
     // runs' time a flush of theirs was under way, MB passed to write calls, MB the output folder holds at the end.
     private sealed record Result(
-        Side Side, int Rep, double Wall, double Open, double Running, double Close, double Cpu, double Kernel, double GcShare, double FlushShare, double Written, double Megabytes);
+        Side Side, int Rep, double Wall, double Open, double Running, double Close, double Cpu, double Kernel, double GcShare, double Jit, double FlushShare, double Written, double Megabytes);
 }
