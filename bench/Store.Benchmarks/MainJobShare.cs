@@ -12,13 +12,14 @@ namespace Store.Benchmarks;
 
 /// <summary>
 /// Issue 16, item 3 ("the main job pays little for storing"):
-/// <c>main-job-share [reps] [--runs N] [--frames N] [--atoms N] [--flush-every N] [--seed N] [--sides a,b,...]</c>
+/// <c>main-job-share [reps] [--runs N] [--frames N] [--atoms N] [--flush-every N] [--seed N] [--warm-up N] [--sides a,b,...]</c>
 /// runs the Simulation sample's runs in this process, once per side and rep: its physics alone
 /// (<see cref="SimulationJob.StartRun"/> and <see cref="LennardJones.Step"/> on one thread per run, the
 /// energies computed, nothing stored), and the same runs through the store by <see cref="SimulationJob"/>
 /// with the sample's defaults (Zarr v3 arrays, Parquet tables, no journal) and with its
 /// <c>--durable</c> (SQLite journal); <c>--sides</c> can add <c>memory</c>, both stores without files. The sides of a rep run one after another, their order rotating
-/// from rep to rep, after one short warm-up pass that is not counted; each store side opens a fresh
+/// from rep to rep, after warm-up rounds that are not counted (until the runtime's compiler has
+/// little left to do; <c>--warm-up N</c> caps them); each store side opens a fresh
 /// temporary folder (deleted afterwards) and its wall time runs from opening the store to closing it.
 /// The store's share of a side is (its wall time - the physics side's) / its wall time, in the same
 /// rep; the Markdown tables give every rep's figures and the medians over the reps, against the
