@@ -407,12 +407,14 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Sends <paramref name="command"/> in order with the caller's earlier commands on its path, once
-    /// the store's budget has room for it and <paramref name="bytes"/> of data, and returns what
+    /// the store's budget has room for it and <paramref name="bytes"/> of data (unless they were
+    /// <paramref name="reserved"/> already: a rented frame's; they still count towards the size of
+    /// the message that carries the command), and returns what
     /// <paramref name="result"/> makes of the reply (it throws the refusal a reply carries).
     /// Cancelling drops a command that still waits for room; once sent, its answer is awaited.
     /// Not async: an append allocates its command and its reply task, nothing more, on the way out.
     /// </summary>
-    private Task<T> SendAsync<T>(PathCommand command, long bytes, Func<object, T> result, CancellationToken cancellationToken)
+    private Task<T> SendAsync<T>(PathCommand command, long bytes, Func<object, T> result, CancellationToken cancellationToken, bool reserved = false)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -432,10 +434,10 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes, _overdue is null ? null : ((ExtendedActorSystem)_system).Provider));
         }
 
-        var queued = new PathQueue.Queued<T>(queue, command, bytes, result);
+        var queued = new PathQueue.Queued<T>(queue, command, bytes, reserved ? 0 : bytes, result);
         if (!cancellationToken.CanBeCanceled)
         {
-            _budget.Admit(bytes, PathQueue.SendAdmitted, queued);
+            _budget.Admit(queued.Admitted, PathQueue.SendAdmitted, queued);
             return queued.Task;
         }
 
@@ -451,7 +453,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
             sent = true;
             queued.Queue.Send(queued);
         };
-        _budget.Admit(queued.Bytes, static send => ((Action)send)(), send, cancellationToken);
+        _budget.Admit(queued.Admitted, static send => ((Action)send)(), send, cancellationToken);
         using (cancellationToken.Register(() => _budget.Synchronized(() =>
         {
             if (!sent)
@@ -484,7 +486,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
     /// the refusal. <paramref name="reservedBytes"/>: the data's bytes are already in the budget (a rented frame).
     /// </summary>
     private protected Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reservedBytes = false) =>
-        SendAsync(command, reservedBytes ? 0 : SizeOf(command.Data), _appendResult, cancellationToken);
+        SendAsync(command, SizeOf(command.Data), _appendResult, cancellationToken, reserved: reservedBytes);
 
     /// <summary>Sends a read, get, shape or query; returns what it found (null: no entry), or throws the failure.</summary>
     private protected Task<object?> ReadCoreAsync(PathCommand command, CancellationToken cancellationToken) =>

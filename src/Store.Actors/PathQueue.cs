@@ -134,7 +134,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         var bytes = 0L;
         foreach (var queued in batch)
         {
-            bytes += queued.Bytes;
+            bytes += queued.Admitted;
         }
 
         budget.Complete(bytes, batch.Count);
@@ -200,14 +200,18 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     /// <summary>Sends a queued command once the budget admitted it (a static callback: no closure per command).</summary>
     public static readonly Action<object> SendAdmitted = static queued => ((IQueued)queued).Queue.Send((IQueued)queued);
 
-    /// <summary>A command on its way, with the bytes it was admitted with, and what completes it.</summary>
+    /// <summary>A command on its way, with its data's size, the bytes it holds of the budget, and what completes it.</summary>
     internal interface IQueued
     {
         PathQueue Queue { get; }
 
         PathCommand Command { get; }
 
+        /// <summary>The bytes of data the command carries: what it adds to a batch's message.</summary>
         long Bytes { get; }
+
+        /// <summary>The bytes it was admitted to the budget with, freed when it completes: <see cref="Bytes"/>, or 0 when they were reserved before (a rented frame).</summary>
+        long Admitted { get; }
 
         /// <summary>Completes the command with the store's reply.</summary>
         void Answer(object reply);
@@ -221,7 +225,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     /// for room in the budget): <paramref name="result"/> turns the store's reply into the caller's
     /// value, or throws the refusal it carries, so no async method per call sits in between.
     /// </summary>
-    internal sealed class Queued<T>(PathQueue queue, PathCommand command, long bytes, Func<object, T> result)
+    internal sealed class Queued<T>(PathQueue queue, PathCommand command, long bytes, long admitted, Func<object, T> result)
         : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IQueued
     {
         public PathQueue Queue { get; } = queue;
@@ -229,6 +233,8 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
         public PathCommand Command { get; } = command;
 
         public long Bytes { get; } = bytes;
+
+        public long Admitted { get; } = admitted;
 
         public void Answer(object reply)
         {

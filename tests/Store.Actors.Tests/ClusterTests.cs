@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Store.Core;
+using Store.Core.Arrays;
 using Store.Core.Tables;
 using Store.Core.Tests;
 using Xunit.Abstractions;
@@ -419,6 +420,48 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.Contains("views", whole.Message);
         var parts = await Task.WhenAll(Enumerable.Range(0, 6).Select(k => client.ReadAsync("many", new TableView(k * 1_000L, (k + 1) * 1_000L))));
         Assert.Equal(Enumerable.Range(0, 3_000).SelectMany(i => new long?[] { i, i }), parts.SelectMany(p => p!.Values<long>("sequence")));
+    }
+
+    [Fact]
+    public async Task RentedFramesInFlight_TravelInBatchesWithinTheFrame_AndAnOversizedOneIsRefused()
+    {
+        await StartCluster(storeNodes: 1);
+        var arraysRoot = Path.Combine(_root, "arrays");
+        Directory.CreateDirectory(arraysRoot);
+        ActorStoreOptions ArrayOptions(int node)
+        {
+            var root = _temp.Sub($"arrays-node-{node}");
+            File.CreateSymbolicLink(root, arraysRoot);
+            return Options(root) with { DiskFormat = DiskFormat.Npy };
+        }
+
+        // The store node holds the arrays' region; the client reaches it through its proxy.
+        await using var held = ArrayActorStore.Open(_nodes[0].System, ArrayOptions(0));
+        await using var arrays = ArrayActorStore.Open(_nodes[1].System, ArrayOptions(1));
+
+        // 20 rented frames of 40,000 bytes at once, 800 kB together: the budget already holds their
+        // bytes, yet each batch must still fit remoting's frame (128,000 bytes by default).
+        var appends = new List<Task<IndexRange>>();
+        for (var i = 0; i < 20; i++)
+        {
+            var frame = await arrays.RentAsync<float>(1, 100, 100);
+            frame.AsSpan<float>().Fill(i);
+            appends.Add(arrays.AppendAsync("frames", frame, "producer", i));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => new IndexRange(i, 1)), await Task.WhenAll(appends).WaitAsync(TimeSpan.FromSeconds(60)));
+        for (var i = 0; i < 20; i++)
+        {
+            var row = (await arrays.ReadAsync("frames", ArrayView.Rows(i, i + 1)))!;
+            Assert.All(row.ToArray<float>(), value => Assert.Equal(i, value));
+        }
+
+        // A rented frame larger than one message is refused at once, naming the limit, and its memory goes back.
+        var big = await arrays.RentAsync<float>(1, 200, 200);
+        var tooBig = await Assert.ThrowsAsync<StoreException>(() => arrays.AppendAsync("big", big));
+        Assert.Contains("maximum-frame-size", tooBig.Message);
+        Assert.Contains("'big'", tooBig.Message);
+        Assert.Equal(new IndexRange(20, 1), await arrays.AppendAsync("frames", await arrays.RentAsync<float>(1, 100, 100)));
     }
 
     [Fact]
