@@ -105,6 +105,24 @@ public class OverloadTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task RentedArray_Refused_GivesItsRoomBackAtOnce()
+    {
+        await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Npy, MaxBufferedBytes = 1L << 20 });
+        await store.AppendAsync("x", NdArray.From(new double[4], 1, 4));
+
+        // Half the room each: a second frame is rented only once the first one's bytes left the budget.
+        for (var i = 0; i < 3; i++)
+        {
+            var frame = await store.RentAsync<double>(1, 64 * 1024).WaitAsync(TimeSpan.FromSeconds(10));
+            var refused = await Assert.ThrowsAsync<ShapeException>(() => store.AppendAsync("x", frame));
+            Assert.Contains("'x'", refused.Message);
+        }
+
+        Assert.Equal(32, store.BufferedBytes);
+        Assert.Equal(new[] { 1L, 4 }, await store.ShapeAsync("x"));
+    }
+
+    [Fact]
     public async Task RentedArray_AppendedOnceFilled_ReadsBackAndCannotBeReused()
     {
         await using var store = ArrayActorStore.Open(new ActorStoreOptions { Root = _temp.Path, DiskFormat = DiskFormat.Zarr });
