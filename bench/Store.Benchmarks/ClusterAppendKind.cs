@@ -14,4 +14,12 @@ public enum ClusterAppendKind
 
     /// <summary>The same cluster, the producers on a store node: the paths that node owns are appended to locally, the rest cross remoting.</summary>
     ClusterStoreNode,
+
+    /// <summary>
+    /// No store: eight connections insert the same frames and rows straight into PostgreSQL through
+    /// Npgsql, 64 rows per statement (one commit each, as a group commit of 64), into a table shaped
+    /// like the journal's: what the server itself sustains on this machine, the ceiling of every
+    /// PostgreSQL side.
+    /// </summary>
+    RawPostgres,
 }

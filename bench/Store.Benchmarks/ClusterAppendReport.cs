@@ -1,22 +1,24 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Store.Core.Tests;
 
 namespace Store.Benchmarks;
 
 /// <summary>
 /// Issue 15, the cluster benchmark with latencies:
-/// <c>cluster-append [reps] [frames] [rows] [sides] [--no-pooling]</c> runs every side of
+/// <c>cluster-append [reps] [frames] [rows] [sides] [--no-pooling] [--warm-up N]</c> runs every side of
 /// <see cref="ClusterAppendKind"/> (or the comma-separated <c>sides</c>) once per rep, interleaved in
-/// one process (the order rotates from rep to rep), after one small warm-up pass that is not
-/// counted. Each side is started fresh on a new PostgreSQL database and temporary folder and closed
-/// before the next starts. Per side it measures eight producers appending <c>frames</c> (1000, 3)
+/// one process (the order rotates from rep to rep), after warm-up rounds that are not counted
+/// (full passes of every side until the runtime's compiler has little left to do while they append,
+/// at most N, 8 by default; see <see cref="WarmUpRounds"/>). Each side is started fresh on a new
+/// PostgreSQL database and temporary folder and closed before the next starts. Per side it measures eight producers appending <c>frames</c> (1000, 3)
 /// float32 frames each (default 200), then <c>rows</c> 1-row table appends each (default 1000), and
 /// prints a Markdown table of the medians over the reps: frames/s, appends/s, p50 and p99 of the
 /// time from each call to its acknowledgement, and the ratios to the single-node SQLite and
 /// PostgreSQL sides (medians of each rep's ratio). Each rep's line also shows the cores this process
-/// used and the share of the phase spent in GC pauses (the PostgreSQL server's own processes are not
-/// counted). BenchmarkDotNet reports times per operation, not per append, hence a command of its
+/// used, the share of the phase spent in GC pauses and the seconds of JIT compilation (the
+/// PostgreSQL server's own processes are not counted). BenchmarkDotNet reports times per operation, not per append, hence a command of its
 /// own; <see cref="ClusterAppendBenchmarks"/> measures the same throughput under BenchmarkDotNet.
 /// </summary>
 public static class ClusterAppendReport
@@ -25,6 +27,11 @@ public static class ClusterAppendReport
     public const string Command = "cluster-append";
 
     private const string NoPooling = "--no-pooling";
+
+    private const string WarmUp = "--warm-up";
+
+    // A warm-up round whose appends ran with less compilation than this (all sides together) ends the warm-up.
+    private const double SteadyJitMilliseconds = 100;
 
     /// <summary>Whether <paramref name="command"/> (the first argument) is this class's command.</summary>
     public static bool Handles(string command) => command == Command;
@@ -37,6 +44,13 @@ public static class ClusterAppendReport
         // --no-pooling: the PostgreSQL journal opens a connection per write, as the tests' connection strings make it.
         var pooling = !args.Contains(NoPooling);
         args = [.. args.Where(a => a != NoPooling)];
+        var warmUpRounds = 8;
+        if (Array.IndexOf(args, WarmUp) is var w and >= 0)
+        {
+            warmUpRounds = int.Parse(args[w + 1], CultureInfo.InvariantCulture);
+            args = [.. args[..w], .. args[(w + 2)..]];
+        }
+
         var reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         var frames = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
         var rows = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000;
@@ -50,11 +64,19 @@ public static class ClusterAppendReport
         var postgres = PostgresServer.Start();
         try
         {
-            // Not counted: the first side of a process runs cold (JIT, the first PostgreSQL databases).
-            foreach (var kind in kinds)
+            // Not counted: full passes of every side until the compiler has little left to do while they
+            // append (remoting, sharding and the journal bring much code of their own to compile).
+            await WarmUpRounds.RunAsync(warmUpRounds, SteadyJitMilliseconds, async () =>
             {
-                await MeasureAsync(kind, -1, Math.Min(frames, 32), Math.Min(rows, 64), postgres, pooling).ConfigureAwait(false);
-            }
+                var appending = 0.0;
+                foreach (var kind in kinds)
+                {
+                    var result = await MeasureAsync(kind, -1, frames, rows, postgres, pooling).ConfigureAwait(false);
+                    appending += (result.Frames.JitSeconds + result.Rows.JitSeconds) * 1000;
+                }
+
+                return appending;
+            }).ConfigureAwait(false);
 
             for (var rep = 0; rep < reps; rep++)
             {
@@ -107,7 +129,7 @@ public static class ClusterAppendReport
     {
         if (appends == 0)
         {
-            return new Phase(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+            return new Phase(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0);
         }
 
         GC.Collect();
@@ -116,13 +138,15 @@ public static class ClusterAppendReport
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var paused = GC.GetTotalPauseDuration();
+        var jit = JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
         await run(ticks).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         process.Refresh();
         return new Phase(
             appends / seconds, Percentile(ticks, 0.50), Percentile(ticks, 0.99),
-            (process.TotalProcessorTime - cpu).TotalSeconds / seconds, (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds);
+            (process.TotalProcessorTime - cpu).TotalSeconds / seconds, (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds,
+            (JitInfo.GetCompilationTime() - jit).TotalSeconds);
     }
 
     private static void Print(List<Result> results, ClusterAppendKind[] kinds, int reps)
@@ -159,7 +183,7 @@ public static class ClusterAppendReport
     }
 
     private static string Line(Phase phase) =>
-        $"{F(phase.PerSecond, 0),7}/s p50 {F(phase.P50, 1),6} ms p99 {F(phase.P99, 1),6} ms cpu {F(phase.Cores, 2)} gc {F(phase.GcShare * 100, 0)}%";
+        $"{F(phase.PerSecond, 0),7}/s p50 {F(phase.P50, 1),6} ms p99 {F(phase.P99, 1),6} ms cpu {F(phase.Cores, 2)} gc {F(phase.GcShare * 100, 0)}% jit {F(phase.JitSeconds, 2)} s";
 
     // Nearest rank, in milliseconds.
     private static double Percentile(long[] ticks, double p)
@@ -181,8 +205,8 @@ public static class ClusterAppendReport
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    // One phase: appends/s, latency percentiles (ms), cores this process used, share of the time in GC pauses.
-    private sealed record Phase(double PerSecond, double P50, double P99, double Cores, double GcShare);
+    // One phase: appends/s, latency percentiles (ms), cores this process used, share of the time in GC pauses, seconds of JIT compilation.
+    private sealed record Phase(double PerSecond, double P50, double P99, double Cores, double GcShare, double JitSeconds);
 
     private sealed record Result(ClusterAppendKind Kind, int Rep, Phase Frames, Phase Rows, double StartSeconds, double CloseSeconds, string Placement);
 }

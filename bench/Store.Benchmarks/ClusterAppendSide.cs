@@ -37,6 +37,8 @@ public sealed class ClusterAppendSide : IAsyncDisposable
 
     private const string StoreId = "bench";
     private static readonly NdArray[] FrameData = Frames.Build();
+    private static readonly byte[][] FrameBytes = [.. FrameData.Select(frame => frame.Bytes.ToArray())];
+    private static readonly byte[][] RowBytes = [.. Enumerable.Range(0, 8).Select(i => BitConverter.GetBytes((long)i).Concat(BitConverter.GetBytes(i * 0.5)).ToArray())];
     private static readonly Table[] RowData = [.. Enumerable.Range(0, 8).Select(i => Table.FromColumns(
         ("micro_id", new Int64Array.Builder().Append(i).Build()),
         ("energy", new DoubleArray.Builder().Append(i * 0.5).Build())))];
@@ -47,6 +49,7 @@ public sealed class ClusterAppendSide : IAsyncDisposable
     // In order of starting: a node's own system (null: each store started its own) and its stores.
     private readonly List<(ActorSystem? System, List<ActorStore> Stores)> _nodes = [];
     private long _sequence;
+    private string? _rawPostgres;  // RawPostgres: the database it inserts into
 
     private ClusterAppendSide(ClusterAppendKind kind, string folder)
     {
@@ -95,6 +98,10 @@ public sealed class ClusterAppendSide : IAsyncDisposable
                     break;
                 }
 
+                case ClusterAppendKind.RawPostgres:
+                    side._rawPostgres = journal ?? throw new ArgumentNullException(nameof(journal));
+                    await side.CreateRawTablesAsync().ConfigureAwait(false);
+                    break;
                 default:
                     await side.StartClusterAsync(journal ?? throw new ArgumentNullException(nameof(journal))).ConfigureAwait(false);
                     break;
@@ -117,6 +124,11 @@ public sealed class ClusterAppendSide : IAsyncDisposable
     public Task AppendFramesAsync(int perProducer, long[]? latencies = null)
     {
         var first = Interlocked.Add(ref _sequence, perProducer) - perProducer;
+        if (_rawPostgres is not null)
+        {
+            return RawInsertsAsync(perProducer, first, latencies, "frames", (i, parameter) => parameter.Value = FrameBytes[i & 7]);
+        }
+
         return Task.WhenAll(Enumerable.Range(0, Producers).Select(producer => Pipelined(
             perProducer, i => Arrays.AppendAsync($"p{producer}", FrameData[i & 7], $"p{producer}", first + i), latencies, producer * perProducer)));
     }
@@ -125,12 +137,17 @@ public sealed class ClusterAppendSide : IAsyncDisposable
     public Task AppendRowsAsync(int perProducer, long[]? latencies = null)
     {
         var first = Interlocked.Add(ref _sequence, perProducer) - perProducer;
+        if (_rawPostgres is not null)
+        {
+            return RawInsertsAsync(perProducer, first, latencies, "rows", (i, parameter) => parameter.Value = RowBytes[i & 7]);
+        }
+
         return Task.WhenAll(Enumerable.Range(0, Producers).Select(producer => Pipelined(
             perProducer, i => Tables.AppendAsync("energies", RowData[i & 7], $"p{producer}", first + i), latencies, producer * perProducer)));
     }
 
-    /// <summary>Flushes both stores (which trims their journals).</summary>
-    public Task FlushAsync() => Task.WhenAll(Arrays.FlushAsync(), Tables.FlushAsync());
+    /// <summary>Flushes both stores (which trims their journals); RawPostgres has nothing to flush.</summary>
+    public Task FlushAsync() => _rawPostgres is null ? Task.WhenAll(Arrays.FlushAsync(), Tables.FlushAsync()) : Task.CompletedTask;
 
     /// <summary>Cluster sides: how many of the array paths and the table each store node holds, e.g. <c>arrays 3/3/2, table 0/1/0</c>.</summary>
     public async Task<string> PlacementAsync()
@@ -138,6 +155,11 @@ public sealed class ClusterAppendSide : IAsyncDisposable
         if (Kind is ClusterAppendKind.SingleSqlite or ClusterAppendKind.SinglePostgres)
         {
             return "one node";
+        }
+
+        if (Kind == ClusterAppendKind.RawPostgres)
+        {
+            return "no store: Npgsql straight into the server";
         }
 
         async Task<string> Held(string kind)
@@ -301,6 +323,54 @@ public sealed class ClusterAppendSide : IAsyncDisposable
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    // RawPostgres: the journal's table shape (an ordering key, a unique persistence id and sequence number, the payload).
+    private async Task CreateRawTablesAsync()
+    {
+        await using var connection = new NpgsqlConnection(_rawPostgres);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            """
+            CREATE TABLE raw_frames (ordering bigserial PRIMARY KEY, persistence_id varchar(255) NOT NULL, sequence_number bigint NOT NULL, message bytea NOT NULL, UNIQUE (persistence_id, sequence_number));
+            CREATE TABLE raw_rows (ordering bigserial PRIMARY KEY, persistence_id varchar(255) NOT NULL, sequence_number bigint NOT NULL, message bytea NOT NULL, UNIQUE (persistence_id, sequence_number));
+            """,
+            connection);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    // RawPostgres: each producer on its own connection inserts its appends 64 rows per statement (one
+    // commit each); an append's latency runs from its statement's start to its commit.
+    private Task RawInsertsAsync(int perProducer, long first, long[]? latencies, string table, Action<int, NpgsqlParameter> payload)
+    {
+        return Task.WhenAll(Enumerable.Range(0, Producers).Select(async producer =>
+        {
+            await using var connection = new NpgsqlConnection(_rawPostgres);
+            await connection.OpenAsync().ConfigureAwait(false);
+            for (var start = 0; start < perProducer; start += Window)
+            {
+                var count = Math.Min(Window, perProducer - start);
+                await using var command = new NpgsqlCommand { Connection = connection };
+                var values = new List<string>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    values.Add($"(@p{producer}, @s{i}, @m{i})");
+                    command.Parameters.AddWithValue($"s{i}", first + start + i);
+                    var message = new NpgsqlParameter($"m{i}", NpgsqlTypes.NpgsqlDbType.Bytea);
+                    payload(start + i, message);
+                    command.Parameters.Add(message);
+                }
+
+                command.Parameters.AddWithValue($"p{producer}", $"p{producer}");
+                command.CommandText = $"INSERT INTO raw_{table} (persistence_id, sequence_number, message) VALUES {string.Join(", ", values)}";
+                var started = Stopwatch.GetTimestamp();
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                if (latencies is not null)
+                {
+                    System.Array.Fill(latencies, Stopwatch.GetTimestamp() - started, (producer * perProducer) + start, count);
+                }
+            }
+        }));
     }
 
     private static async Task Timed(Task<IndexRange> append, long started, long[] latencies, int index)

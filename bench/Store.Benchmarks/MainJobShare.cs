@@ -76,27 +76,17 @@ public static class MainJobShare
             $"{runs} runs × {frames} frames × {atoms} atoms, {settings.StepsPerFrame} steps per frame, flush every {flushEvery} frames, seed {seed}; " +
             $"{Environment.ProcessorCount} cores, load average {LoadAverage()}.");
 
-        // Not counted: a process runs cold at first. The runtime compiles each method quickly, then
-        // again, optimised, once it has been called often (tiered compilation); the store's code
-        // reaches that point over several passes, and the compiler's thread competes with the physics
-        // meanwhile. Passes of every side run until one compiles almost nothing, so that the reps
-        // measure storing, not the runtime's warm-up (a long job pays the compiler once).
-        for (var round = 1; round <= warmUpRounds; round++)
+        // Not counted: passes of every side until the runtime's compiler has little left to do (see
+        // WarmUpRounds), so that the reps measure storing, not the runtime's warm-up.
+        await WarmUpRounds.RunAsync(warmUpRounds, SteadyJitMilliseconds, async () =>
         {
-            var compiled = JitInfo.GetCompiledMethodCount();
-            var jit = JitInfo.GetCompilationTime();
             foreach (var side in sides)
             {
                 await MeasureAsync(side, settings).ConfigureAwait(false);
             }
 
-            var roundJit = (JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
-            Console.WriteLine($"  warm-up round {round}: {JitInfo.GetCompiledMethodCount() - compiled} methods compiled, {F(roundJit, 0)} ms of compilation");
-            if (roundJit < SteadyJitMilliseconds)
-            {
-                break;
-            }
-        }
+            return null;
+        }).ConfigureAwait(false);
 
         var results = new List<Result>();
         for (var rep = 0; rep < reps; rep++)
