@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Simulation;
@@ -60,7 +61,7 @@ public static class MainJobShare
                 case "--sides": sides = [.. args[++i].Split(',').Select(s => Enum.Parse<Side>(s, ignoreCase: true))]; break;
                 case var number when i == 1 && int.TryParse(number, CultureInfo.InvariantCulture, out var r): reps = r; break;
                 default:
-                    Console.Error.WriteLine($"{Command}: unknown argument '{args[i]}'; usage: {Command} [reps] [--runs N] [--frames N] [--atoms N] [--flush-every N] [--seed N] [--warm-up N] [--sides physics,store,durable,memory]");
+                    Console.Error.WriteLine($"{Command}: unknown argument '{args[i]}'; usage: {Command} [reps] [--runs N] [--frames N] [--atoms N] [--flush-every N] [--seed N] [--warm-up N] [--sides physics,store,durable,memory,rawjournal]");
                     return 2;
             }
         }
@@ -124,9 +125,12 @@ public static class MainJobShare
             var paused = GC.GetTotalPauseDuration();
             var written = WrittenBytes();
             var jit = JitInfo.GetCompilationTime();
-            var (open, running, close, flushShare) = side == Side.Physics
-                ? (0, await PhysicsAloneAsync(settings).ConfigureAwait(false), 0, 0)
-                : await ThroughStoreAsync(side, settings, folder).ConfigureAwait(false);
+            var (open, running, close, flushShare) = side switch
+            {
+                Side.Physics => (0, await PhysicsAloneAsync(settings).ConfigureAwait(false), 0, 0),
+                Side.RawJournal => await ThroughRawJournalAsync(settings, folder).ConfigureAwait(false),
+                _ => await ThroughStoreAsync(side, settings, folder).ConfigureAwait(false),
+            };
             var wall = open + running + close;
             process.Refresh();
             var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
@@ -176,6 +180,57 @@ public static class MainJobShare
         }
 
         return clock.Elapsed.TotalSeconds;
+    }
+
+    // The physics as PhysicsAloneAsync runs it, each frame's coordinates, velocities and energies
+    // (copied out, as the store copies them) appended to a RawSqliteJournal; each run keeps as many
+    // frames unacknowledged as SimulationJob does and waits for the oldest beyond that. No files.
+    private static async Task<(double Open, double Running, double Close, double FlushShare)> ThroughRawJournalAsync(SimulationSettings settings, string folder)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(folder);
+        var journal = new RawSqliteJournal(Path.Combine(folder, "journal.db"));
+        var open = clock.Elapsed.TotalSeconds;
+        try
+        {
+            var framesInFlight = (int)Math.Clamp((16L << 20) / (2L * settings.Atoms * 3 * sizeof(float)), 8, 128);  // SimulationJob's window
+            var runs = settings.RunNumbers.Select(run => Task.Factory.StartNew(
+                () =>
+                {
+                    var system = SimulationJob.StartRun(settings, run);
+                    var inFlight = new Queue<Task>();
+                    for (var frame = 0L; frame < settings.Frames; frame++)
+                    {
+                        if (frame > 0)
+                        {
+                            system.Step(settings.StepsPerFrame);
+                        }
+
+                        var energies = new double[] { run, frame, system.Potential, system.Kinetic, system.Potential + system.Kinetic };
+                        inFlight.Enqueue(journal.AppendAsync(
+                            MemoryMarshal.AsBytes(system.Positions.AsSpan()).ToArray(),
+                            MemoryMarshal.AsBytes(system.Velocities.AsSpan()).ToArray(),
+                            MemoryMarshal.AsBytes(energies.AsSpan()).ToArray()));
+                        while (inFlight.Count > framesInFlight)
+                        {
+                            inFlight.Dequeue().GetAwaiter().GetResult();
+                        }
+                    }
+
+                    Task.WaitAll(inFlight);
+                },
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+            await Task.WhenAll(runs).ConfigureAwait(false);
+            var running = clock.Elapsed.TotalSeconds - open;
+            clock.Restart();
+            journal.Dispose();
+            return (open, running, clock.Elapsed.TotalSeconds, 0);
+        }
+        catch
+        {
+            journal.Dispose();
+            throw;
+        }
     }
 
     // The sample's run on a new output (Program.cs without --resume): open the store, PrepareAsync,
@@ -329,6 +384,12 @@ public static class MainJobShare
 
         /// <summary>Not run unless asked for: both stores in memory (no files, no journal), the actors' and buffers' part alone.</summary>
         Memory,
+
+        /// <summary>
+        /// Not run unless asked for: no store; each frame's three payloads committed by <see cref="RawSqliteJournal"/>
+        /// (one writer, group commits, every commit synced): what the least journal of the same appends costs the job.
+        /// </summary>
+        RawJournal,
     }
 
     // One side of one rep: seconds (wall = open + run + close for the store sides), CPU seconds this
