@@ -14,7 +14,8 @@ namespace Store.Benchmarks;
 
 /// <summary>
 /// One side of the cluster benchmark (issue 15): an array store and a table store that eight
-/// producers append to, and everything behind them, started fresh in a temporary folder and removed
+/// producers append to, and everything behind them (for <see cref="ClusterAppendKind.RawPostgres"/>,
+/// no store: the producers insert into PostgreSQL themselves), started fresh in a temporary folder and removed
 /// by <see cref="DisposeAsync"/>. Frames are (1000, 3) float32, each producer to its own array
 /// <c>p&lt;n&gt;</c>; rows are 1-row tables, all to the shared table <c>energies</c>; every append
 /// carries the producer's id and a growing sequence number, and each producer keeps up to
@@ -126,7 +127,7 @@ public sealed class ClusterAppendSide : IAsyncDisposable
         var first = Interlocked.Add(ref _sequence, perProducer) - perProducer;
         if (_rawPostgres is not null)
         {
-            return RawInsertsAsync(perProducer, first, latencies, "frames", (i, parameter) => parameter.Value = FrameBytes[i & 7]);
+            return RawInsertsAsync(perProducer, first, latencies, "frames", FrameBytes);
         }
 
         return Task.WhenAll(Enumerable.Range(0, Producers).Select(producer => Pipelined(
@@ -139,7 +140,7 @@ public sealed class ClusterAppendSide : IAsyncDisposable
         var first = Interlocked.Add(ref _sequence, perProducer) - perProducer;
         if (_rawPostgres is not null)
         {
-            return RawInsertsAsync(perProducer, first, latencies, "rows", (i, parameter) => parameter.Value = RowBytes[i & 7]);
+            return RawInsertsAsync(perProducer, first, latencies, "rows", RowBytes);
         }
 
         return Task.WhenAll(Enumerable.Range(0, Producers).Select(producer => Pipelined(
@@ -341,7 +342,7 @@ public sealed class ClusterAppendSide : IAsyncDisposable
 
     // RawPostgres: each producer on its own connection inserts its appends 64 rows per statement (one
     // commit each); an append's latency runs from its statement's start to its commit.
-    private Task RawInsertsAsync(int perProducer, long first, long[]? latencies, string table, Action<int, NpgsqlParameter> payload)
+    private Task RawInsertsAsync(int perProducer, long first, long[]? latencies, string table, byte[][] payloads)
     {
         return Task.WhenAll(Enumerable.Range(0, Producers).Select(async producer =>
         {
@@ -356,9 +357,7 @@ public sealed class ClusterAppendSide : IAsyncDisposable
                 {
                     values.Add($"(@p{producer}, @s{i}, @m{i})");
                     command.Parameters.AddWithValue($"s{i}", first + start + i);
-                    var message = new NpgsqlParameter($"m{i}", NpgsqlTypes.NpgsqlDbType.Bytea);
-                    payload(start + i, message);
-                    command.Parameters.Add(message);
+                    command.Parameters.Add(new NpgsqlParameter($"m{i}", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = payloads[(start + i) & 7] });
                 }
 
                 command.Parameters.AddWithValue($"p{producer}", $"p{producer}");
