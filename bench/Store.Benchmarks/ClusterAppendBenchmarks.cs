@@ -17,12 +17,14 @@ namespace Store.Benchmarks;
 /// throughput) is a Ratio of 2.0 or less. Each case runs in its own process, which starts only its
 /// side (and a throwaway PostgreSQL server) and flushes between iterations. Per-append latencies
 /// (p50, p99) come from the <c>cluster-append</c> command (<see cref="ClusterAppendReport"/>).
+/// Eight warm-up iterations: remoting, sharding and the journal plugin reach the runtime's optimised
+/// code only after thousands of calls, and one iteration left its compiler busy through the measured ones.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 8, iterationCount: 5, invocationCount: 1)]
 public class ClusterAppendBenchmarks
 {
     private PostgresServer? _postgres;
