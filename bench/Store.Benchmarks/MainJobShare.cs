@@ -193,7 +193,7 @@ public static class MainJobShare
         var open = clock.Elapsed.TotalSeconds;
         try
         {
-            var framesInFlight = (int)Math.Clamp((16L << 20) / (2L * settings.Atoms * 3 * sizeof(float)), 8, 128);  // SimulationJob's window
+            var framesInFlight = SimulationJob.FramesInFlight(settings.Atoms);
             var runs = settings.RunNumbers.Select(run => Task.Factory.StartNew(
                 () =>
                 {

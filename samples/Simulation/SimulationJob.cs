@@ -40,6 +40,9 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
     /// </summary>
     private const long BytesInFlight = 16 << 20;
 
+    /// <summary>How many frames a run of <paramref name="atoms"/> atoms keeps unacknowledged (see <see cref="BytesInFlight"/>).</summary>
+    public static int FramesInFlight(int atoms) => (int)Math.Clamp(BytesInFlight / (2L * atoms * 3 * sizeof(float)), 8, 128);
+
     /// <summary>Frames done per run, updated as they are stored (for progress displays).</summary>
     public ConcurrentDictionary<string, long> Progress { get; } = new();
 
@@ -123,7 +126,7 @@ public sealed class SimulationJob(ArrayActorStore arrays, TableActorStore tables
             ? StartRun(settings, run)
             : ResumeAsync(run, start - 1).GetAwaiter().GetResult();
         var frameBytes = settings.Atoms * 3 * sizeof(float);
-        var framesInFlight = (int)Math.Clamp(BytesInFlight / (2L * frameBytes), 8, 128);
+        var framesInFlight = FramesInFlight(settings.Atoms);
         // A frame's appends stay in flight while the next frames are computed (they are sent in
         // order, so the store applies them in order, and journaled ones share journal writes); a
         // flush first waits for all of them, then runs beside the next frames, one at a time.
