@@ -434,7 +434,7 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
                 Coordinator, command.Path, _options.AskTimeout, _budget, _maxMessageBytes, _overdue is null ? null : ((ExtendedActorSystem)_system).Provider));
         }
 
-        var queued = new PathQueue.Queued<T>(queue, command, bytes, reserved ? 0 : bytes, result);
+        var queued = new PathQueue.Queued<T>(queue, command, bytes, reserved, result);
         if (!cancellationToken.CanBeCanceled)
         {
             _budget.Admit(queued.Admitted, PathQueue.SendAdmitted, queued);
@@ -483,10 +483,10 @@ public abstract class ActorStore : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Sends an append; returns the range it was given (counted for the <c>Store</c> meter), or throws
-    /// the refusal. <paramref name="reservedBytes"/>: the data's bytes are already in the budget (a rented frame).
+    /// the refusal. <paramref name="reserved"/>: the data's bytes are already in the budget (a rented frame).
     /// </summary>
-    private protected Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reservedBytes = false) =>
-        SendAsync(command, SizeOf(command.Data), _appendResult, cancellationToken, reserved: reservedBytes);
+    private protected Task<IndexRange> AppendCoreAsync(Append command, CancellationToken cancellationToken, bool reserved = false) =>
+        SendAsync(command, SizeOf(command.Data), _appendResult, cancellationToken, reserved);
 
     /// <summary>Sends a read, get, shape or query; returns what it found (null: no entry), or throws the failure.</summary>
     private protected Task<object?> ReadCoreAsync(PathCommand command, CancellationToken cancellationToken) =>

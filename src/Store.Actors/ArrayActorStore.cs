@@ -79,7 +79,7 @@ public sealed class ArrayActorStore : ActorStore
         var answered = false;
         try
         {
-            var range = await AppendCoreAsync(new Append(path, data, producerId, sequence), cancellationToken, reservedBytes: true).ConfigureAwait(false);
+            var range = await AppendCoreAsync(new Append(path, data, producerId, sequence), cancellationToken, reserved: true).ConfigureAwait(false);
             answered = true;
             return range;
         }

@@ -225,7 +225,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
     /// for room in the budget): <paramref name="result"/> turns the store's reply into the caller's
     /// value, or throws the refusal it carries, so no async method per call sits in between.
     /// </summary>
-    internal sealed class Queued<T>(PathQueue queue, PathCommand command, long bytes, long admitted, Func<object, T> result)
+    internal sealed class Queued<T>(PathQueue queue, PathCommand command, long bytes, bool reserved, Func<object, T> result)
         : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IQueued
     {
         public PathQueue Queue { get; } = queue;
@@ -234,7 +234,7 @@ internal sealed class PathQueue(IActorRef coordinator, string path, TimeSpan tim
 
         public long Bytes { get; } = bytes;
 
-        public long Admitted { get; } = admitted;
+        public long Admitted => reserved ? 0 : Bytes;
 
         public void Answer(object reply)
         {
