@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Store.Core;
 using Akka.Persistence.Sql;
+using Store.Actors.Sqlite;
 
 namespace Store.Actors;
 
@@ -24,7 +25,7 @@ public static class StoreActorConfig
         return IsJournaled(options) ? WithJournal(config, JournalConnectionString(options), options.JournalProvider) : config;
     }
 
-    /// <summary><paramref name="config"/> with the journal and snapshot store on one database in front, and Akka.Persistence.Sql's defaults behind.</summary>
+    /// <summary><paramref name="config"/> with the journal and snapshot store on one database in front, and Akka.Persistence.Sql's defaults (for a server database) behind.</summary>
     public static Config WithJournal(Config config, string connectionString, string provider) =>
         Journal(connectionString, provider).WithFallback(config).WithFallback(SqlPersistence.DefaultConfiguration);
 
@@ -34,7 +35,8 @@ public static class StoreActorConfig
 
     /// <summary>
     /// Checks that <paramref name="system"/> journals where a store with <paramref name="options"/>
-    /// does: its default journal and snapshot store are Akka.Persistence.Sql on the options' database.
+    /// does: its default journal and snapshot store are the store's plugins for its provider (see
+    /// <see cref="Journal"/>) on the options' database.
     /// A system configured for other options would keep the store's events in memory (and its
     /// snapshots in a <c>snapshots</c> folder of the working directory, Akka's default), so that is
     /// refused before the store starts.
@@ -46,7 +48,8 @@ public static class StoreActorConfig
 
         // As JournalConnectionString(options) says, without creating the file (the store's mode decides whether the root may be created).
         var expected = options.JournalConnectionString ?? $"Data Source={Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile)}";
-        foreach (var (kind, plugin) in new[] { ("journal", "akka.persistence.journal.sql"), ("snapshot-store", "akka.persistence.snapshot-store.sql") })
+        var (journal, snapshots) = Plugins(options.JournalProvider);
+        foreach (var (kind, plugin) in new[] { ("journal", journal), ("snapshot-store", snapshots) })
         {
             var configured = config.GetString($"akka.persistence.{kind}.plugin", "");
             var connection = configured == plugin ? config.GetString($"{plugin}.connection-string", "") : null;
@@ -63,25 +66,50 @@ public static class StoreActorConfig
         }
     }
 
-    /// <summary>The journal and snapshot store on one database.</summary>
+    /// <summary>
+    /// The journal and snapshot store on one database: a SQLite file through the store's own plugins
+    /// (<see cref="SqliteJournal"/>, <see cref="SqliteSnapshotStore"/>), a server
+    /// database through Akka.Persistence.Sql.
+    /// </summary>
     public static Config Journal(string connectionString, string provider)
     {
         var quoted = Quote(connectionString);
-        // SQLite has one writer: concurrent journal writers only wait on each other's locks. A server
-        // database gets its events as parameters (binary), not as hex literals in the SQL text, which
-        // doubled their size and cost the server their parsing: 1.1 k against 1.6 k frames/s on PostgreSQL.
-        var server = !provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase);
-        var writes = server ? "parallelism = 3, prefer-parameters-on-multirow-insert = on" : "parallelism = 1";
+        var (journal, snapshots) = Plugins(provider);
+        if (IsSqlite(provider))
+        {
+            return ConfigurationFactory.ParseString(
+                $$"""
+                akka.persistence {
+                  journal.plugin = "{{journal}}"
+                  snapshot-store.plugin = "{{snapshots}}"
+                }
+                {{journal}} { class = "{{PluginClass(typeof(SqliteJournal))}}", connection-string = {{quoted}} }
+                {{snapshots}} { class = "{{PluginClass(typeof(SqliteSnapshotStore))}}", connection-string = {{quoted}} }
+                """);
+        }
+
+        // A server database gets its events as parameters (binary), not as hex literals in the SQL text,
+        // which doubled their size and cost the server their parsing: 1.1 k against 1.6 k frames/s on PostgreSQL.
         return ConfigurationFactory.ParseString(
             $$"""
             akka.persistence {
-              journal.plugin = "akka.persistence.journal.sql"
-              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}}, {{writes}} }
-              snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
+              journal.plugin = "{{journal}}"
+              journal.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}}, parallelism = 3, prefer-parameters-on-multirow-insert = on }
+              snapshot-store.plugin = "{{snapshots}}"
               snapshot-store.sql { connection-string = {{quoted}}, provider-name = {{Quote(provider)}} }
             }
             """);
     }
+
+    /// <summary>The configuration paths of the journal and the snapshot store for <paramref name="provider"/>.</summary>
+    private static (string Journal, string Snapshots) Plugins(string provider) => IsSqlite(provider)
+        ? ("akka.persistence.journal.store-sqlite", "akka.persistence.snapshot-store.store-sqlite")
+        : ("akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql");
+
+    private static string PluginClass(Type plugin) => $"{plugin.FullName}, {plugin.Assembly.GetName().Name}";
+
+    /// <summary>Whether <paramref name="provider"/> names SQLite (any of linq2db's SQLite providers: the store's own plugins serve them all).</summary>
+    public static bool IsSqlite(string provider) => provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The options' journal connection string, or the default SQLite file under the root (created in WAL mode).</summary>
     public static string JournalConnectionString(ActorStoreOptions options)

@@ -31,7 +31,7 @@ public class GivenSystemJournalTests : IDisposable
 
         var error = Assert.Throws<JournalException>(() => ArrayActorStore.Open(system, Durable(root)));
         Assert.Contains("it configures no journal (Akka.Persistence's default keeps events in memory and snapshots in the working directory)", error.Message);
-        Assert.Contains($"expected akka.persistence.journal.sql on {Path.Combine(root, ActorStoreOptions.DefaultJournalFile)}", error.Message);
+        Assert.Contains($"expected akka.persistence.journal.store-sqlite on {Path.Combine(root, ActorStoreOptions.DefaultJournalFile)}", error.Message);
         Assert.False(Directory.Exists(root));
         await system.Terminate();
     }

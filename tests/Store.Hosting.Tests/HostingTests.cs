@@ -204,9 +204,9 @@ public class HostingTests : IDisposable
             await host.StartAsync();
             var system = host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
             var journal = $"Data Source={Path.Combine(_temp.Path, ActorStoreOptions.DefaultJournalFile)}";
-            Assert.Equal("akka.persistence.snapshot-store.sql", system.Settings.Config.GetString("akka.persistence.snapshot-store.plugin"));
-            Assert.Equal(journal, system.Settings.Config.GetString("akka.persistence.snapshot-store.sql.connection-string"));
-            Assert.Equal(journal, system.Settings.Config.GetString("akka.persistence.journal.sql.connection-string"));
+            Assert.Equal("akka.persistence.snapshot-store.store-sqlite", system.Settings.Config.GetString("akka.persistence.snapshot-store.plugin"));
+            Assert.Equal(journal, system.Settings.Config.GetString("akka.persistence.snapshot-store.store-sqlite.connection-string"));
+            Assert.Equal(journal, system.Settings.Config.GetString("akka.persistence.journal.store-sqlite.connection-string"));
             var arrays = host.Services.GetRequiredService<ArrayActorStore>();
             Assert.Equal(new IndexRange(0, 2), await arrays.AppendAsync("x", NdArray.From(new[] { 1.0, 2.0 }), "p", 1));
             await host.StopAsync();
