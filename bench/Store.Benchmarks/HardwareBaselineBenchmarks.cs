@@ -174,21 +174,27 @@ public class HardwareBaselineBenchmarks
     [GlobalSetup(Target = nameof(SqliteNormal64))]
     public void SetupSqliteNormal() => OpenSqlite("NORMAL");
 
-    /// <summary>An actor system journaling in a SQLite file through Akka.Persistence.Sql, configured as the store configures it, and one persistent actor per producer.</summary>
+    /// <summary>An actor system journaling in a SQLite file through Akka.Persistence.Sql, configured as the store configured it before its own plugins, and one persistent actor per producer.</summary>
     [GlobalSetup(Target = nameof(AkkaSqlJournal))]
-    public void SetupAkkaPerFrame() => SetupAkka(grouped: false);
+    public void SetupAkkaPerFrame() => SetupAkka(grouped: false, storePlugin: false);
 
     /// <summary>As <see cref="SetupAkkaPerFrame"/>, the actors grouping frames into events as the store's path actors do.</summary>
     [GlobalSetup(Target = nameof(AkkaSqlJournalGrouped))]
-    public void SetupAkkaGrouped() => SetupAkka(grouped: true);
+    public void SetupAkkaGrouped() => SetupAkka(grouped: true, storePlugin: false);
 
-    private void SetupAkka(bool grouped)
+    /// <summary>As <see cref="SetupAkkaGrouped"/>, on the store's own SQLite journal plugin (<c>StoreActorConfig.WithJournal</c>).</summary>
+    [GlobalSetup(Target = nameof(StoreSqliteJournalGrouped))]
+    public void SetupStorePluginGrouped() => SetupAkka(grouped: true, storePlugin: true);
+
+    private void SetupAkka(bool grouped, bool storePlugin)
     {
         Build();
         var quiet = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         _journalFile = Path.Combine(_root, "akka-journal.db");
         var journal = StoreActorConfig.SqliteJournal(_journalFile);
-        _akka = ActorSystem.Create("frames-journal", StoreActorConfig.WithJournal(quiet, journal, "SQLite.MS"));
+        _akka = ActorSystem.Create("frames-journal", storePlugin
+            ? StoreActorConfig.WithJournal(quiet, journal, "SQLite.MS")
+            : StoreActorConfig.WithSqlPersistenceJournal(quiet, journal, "SQLite.MS"));
         _journalActors = [.. _paths.Select(p => _akka.ActorOf(FrameJournalActor.Props($"frames|{p}", grouped), p))];
         Task.WaitAll([.. _journalActors.Select(a => a.Ask<FrameJournalActor.Ping>(FrameJournalActor.Ping.Instance, TimeSpan.FromMinutes(1)))]);
         Console.WriteLine($"// SQLite default synchronous on a new connection: {DefaultSynchronous(journal)} (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA)");
@@ -359,7 +365,7 @@ public class HardwareBaselineBenchmarks
     [BenchmarkCategory(Journal)]
     public void SqliteNormal64() => InsertFrames();
 
-    /// <summary>8 producers, each frame one event of a bare persistent actor per producer (Akka.Persistence.Sql on SQLite, as the store configures it), 64 in flight each.</summary>
+    /// <summary>8 producers, each frame one event of a bare persistent actor per producer (Akka.Persistence.Sql on SQLite, as the store configured it before its own plugins), 64 in flight each.</summary>
     [Benchmark]
     [BenchmarkCategory(Journal)]
     public Task AkkaSqlJournal() => PersistFrames();
@@ -371,6 +377,11 @@ public class HardwareBaselineBenchmarks
     [Benchmark]
     [BenchmarkCategory(Journal)]
     public Task AkkaSqlJournalGrouped() => PersistFrames();
+
+    /// <summary>As <see cref="AkkaSqlJournalGrouped"/>, on the store's own SQLite journal (what its path actors journal through).</summary>
+    [Benchmark]
+    [BenchmarkCategory(Journal)]
+    public Task StoreSqliteJournalGrouped() => PersistFrames();
 
     /// <summary>8 producers appending frames through the journaled actor store (NPY), each acknowledged once journaled, 64 in flight each.</summary>
     [Benchmark]

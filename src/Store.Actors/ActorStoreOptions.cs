@@ -35,9 +35,10 @@ public sealed record ActorStoreOptions
     public string? JournalConnectionString { get; init; }
 
     /// <summary>
-    /// The linq2db provider name of the journal database: <c>SQLite.MS</c>, or a server database
-    /// such as <c>PostgreSQL</c> / <c>PostgreSQL.15</c> (Npgsql) with <see cref="JournalConnectionString"/>.
-    /// <b>Default</b>: <c>SQLite.MS</c>.
+    /// The journal database's kind, as a linq2db provider name: <c>SQLite.MS</c> (any name starting
+    /// with <c>SQLite</c>: a file, through the store's own SQLite plugins and Microsoft.Data.Sqlite), or
+    /// a server database such as <c>PostgreSQL</c> / <c>PostgreSQL.15</c> (Npgsql, through
+    /// Akka.Persistence.Sql) with <see cref="JournalConnectionString"/>. <b>Default</b>: <c>SQLite.MS</c>.
     /// </summary>
     public string JournalProvider { get; init; } = "SQLite.MS";
 

@@ -145,21 +145,10 @@ public class SqliteJournalTests : IDisposable
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING");
         if (plugin == "store")
         {
-            return StoreActorConfig.Journal(connection, "SQLite.MS").WithFallback(config);
+            return StoreActorConfig.WithJournal(config, connection, "SQLite.MS");
         }
 
-        // Akka.Persistence.Sql's defaults are not loaded by themselves (and the store keeps its types off the tests' compile path).
-        var defaults = (Config)Type.GetType("Akka.Persistence.Sql.SqlPersistence, Akka.Persistence.Sql", throwOnError: true)!
-            .GetField("DefaultConfiguration")!.GetValue(null)!;
-        return ConfigurationFactory.ParseString(
-            $$"""
-            akka.persistence {
-              journal.plugin = "akka.persistence.journal.sql"
-              journal.sql { connection-string = "{{connection}}", provider-name = "SQLite.MS", auto-initialize = on }
-              snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
-              snapshot-store.sql { connection-string = "{{connection}}", provider-name = "SQLite.MS", auto-initialize = on }
-            }
-            """).WithFallback(config).WithFallback(defaults);
+        return StoreActorConfig.WithSqlPersistenceJournal(config, connection, "SQLite.MS");
     }
 
     private sealed record SaveState(string State);

@@ -116,14 +116,20 @@ internal sealed class SqliteJournalDatabase
     // Consecutive changes share one transaction; a query runs on its own, after the changes before it.
     private void RunRound(List<IWork> round)
     {
-        SqliteConnection connection;
+        var connection = new SqliteConnection(_connectionString);
         try
         {
-            connection = new SqliteConnection(_connectionString);
             connection.Open();
+
+            // Every commit syncs the write-ahead log before it returns (SQLite's default, stated here
+            // because the guarantee depends on it): an acknowledged event survives a killed process and a power loss.
+            using var synchronous = connection.CreateCommand();
+            synchronous.CommandText = "PRAGMA synchronous = FULL";
+            synchronous.ExecuteNonQuery();
         }
         catch (Exception e)
         {
+            connection.Dispose();
             foreach (var work in round)
             {
                 work.Fail(e);
