@@ -43,7 +43,7 @@ public sealed class StoreOptions
     /// <summary>The journal database (ADO.NET connection string). <b>Default</b>: SQLite file <c>&lt;Root&gt;/.store-journal.db</c>.</summary>
     public string? JournalConnectionString { get; set; }
 
-    /// <summary>The linq2db provider name of the journal database. <b>Default</b>: <c>SQLite.MS</c>.</summary>
+    /// <summary>The journal database's kind: <c>SQLite.MS</c> (a file, the store's own SQLite journal) or a linq2db provider name for a server database such as <c>PostgreSQL.15</c>. <b>Default</b>: <c>SQLite.MS</c>.</summary>
     public string JournalProvider { get; set; } = "SQLite.MS";
 
     /// <summary>Unflushed bytes each store may buffer before its paths flush on their own. <b>Default</b>: 256 MiB.</summary>
