@@ -143,7 +143,7 @@ public static class ActorStoreOptionsValidator
             problems.Add($"{Name}.Durability is {options.Durability}; a cluster store (Cluster set) expected Journal: an entity's acknowledged changes must survive its node.");
         }
 
-        if (options.JournalProvider is { } provider && provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(options.JournalConnectionString))
+        if (options.JournalProvider is { } provider && StoreActorConfig.IsSqlite(provider) || string.IsNullOrWhiteSpace(options.JournalConnectionString))
         {
             problems.Add($"{Name}.JournalProvider is {Show(options.JournalProvider)} with JournalConnectionString {Show(options.JournalConnectionString)}; a cluster store expected a server database every node reaches (for example PostgreSQL.15 and its connection string).");
         }

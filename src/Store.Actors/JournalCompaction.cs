@@ -18,7 +18,7 @@ internal static class JournalCompaction
             return Path.Combine(Path.GetFullPath(options.Root), ActorStoreOptions.DefaultJournalFile);
         }
 
-        if (!options.JournalProvider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
+        if (!StoreActorConfig.IsSqlite(options.JournalProvider))
         {
             return null;
         }

@@ -125,7 +125,7 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
             problems.Add($"{key}:Enabled needs Store:Durability Journal (a path's acknowledged changes must survive its node); found {options.Durability}.");
         }
 
-        if (options.JournalProvider?.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) != false || string.IsNullOrWhiteSpace(options.JournalConnectionString))
+        if (options.JournalProvider is null || StoreActorConfig.IsSqlite(options.JournalProvider) || string.IsNullOrWhiteSpace(options.JournalConnectionString))
         {
             problems.Add($"{key}:Enabled needs a server journal every node reaches (Store:JournalProvider such as PostgreSQL.15 and Store:JournalConnectionString); found {Show(options.JournalProvider)}.");
         }

@@ -49,8 +49,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
             var events = (IImmutableList<IPersistentRepresentation>)write.Payload;
             try
             {
-                var serialized = events.Select(Serialize).ToList();
-                rows.AddRange(serialized);
+                rows.AddRange(events.Select(Serialize).ToList()); // all of a write's events or none
                 rejections.Add(null);
             }
             catch (Exception e)
@@ -80,10 +79,10 @@ public sealed class SqliteJournal : AsyncWriteJournal
             var manifest = parameters.Add("$manifest", SqliteType.Text);
             var identifier = parameters.Add("$identifier", SqliteType.Integer);
             var writerUuid = parameters.Add("$writer_uuid", SqliteType.Text);
+            createdAt.Value = created;
             insert.Prepare();
             foreach (var row in rows)
             {
-                createdAt.Value = created;
                 persistenceId.Value = row.PersistenceId;
                 sequenceNumber.Value = row.SequenceNr;
                 message.Value = row.Message;
