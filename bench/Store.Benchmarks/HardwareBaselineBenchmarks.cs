@@ -1,3 +1,4 @@
+using System.Runtime;
 using Akka.Actor;
 using Akka.Configuration;
 using Apache.Arrow;
@@ -34,15 +35,16 @@ namespace Store.Benchmarks;
 /// against the core <see cref="TableStore"/> under one lock (issue 16's target: 100 k/s journaled).</item>
 /// </list>
 /// Each case runs in its own process, which opens only what that case needs; everything lives in a
-/// temporary folder removed at the end, and is emptied (or flushed) between iterations. Eight
-/// warm-up operations: the actor cases take several before the JIT's optimized code and the thread
-/// pool's size settle (with two, their later iterations still ran up to twice as fast as the first).
+/// temporary folder removed at the end, and is emptied (or flushed) between iterations. Thirty
+/// warm-up operations: the actor cases run on the tiered JIT's first code for their first 13-22
+/// iterations (twice as slow as later: with eight warm-ups, up to half the measured iterations were
+/// still compiling); each iteration prints the milliseconds compiled during it (<c>// jit:</c>).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 8, iterationCount: 15, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 30, iterationCount: 15, invocationCount: 1)]
 public class HardwareBaselineBenchmarks
 {
     /// <summary>Producers appending at once.</summary>
@@ -85,6 +87,7 @@ public class HardwareBaselineBenchmarks
     private ArrayActorStore? _arraysJournal;
     private string? _journalFile; // the SQLite journal whose rows are counted per iteration
     private long _journalRows = -1;
+    private TimeSpan _compiledBefore; // the JIT's compilation time when the iteration began
 
     // rows
     private TableStore? _coreTables;
@@ -412,10 +415,19 @@ public class HardwareBaselineBenchmarks
     [BenchmarkCategory(Rows)]
     public Task RowsActorsJournal() => AppendRows(_tablesJournal!);
 
-    /// <summary>Empties what the case appended to (buffers back to their pools), or flushes the journaled stores (which trims their journals).</summary>
+    /// <summary>Notes the JIT's compilation time so far, for the iteration's <c>// jit:</c> line.</summary>
+    [IterationSetup]
+    public void MarkCompilation() => _compiledBefore = JitInfo.GetCompilationTime();
+
+    /// <summary>
+    /// Prints the milliseconds compiled while the iteration ran (the measured iterations should show
+    /// next to none), then empties what the case appended to (buffers back to their pools), or
+    /// flushes the journaled stores (which trims their journals).
+    /// </summary>
     [IterationCleanup]
     public void Reset()
     {
+        Console.WriteLine($"// jit: {(JitInfo.GetCompilationTime() - _compiledBefore).TotalMilliseconds:F1} ms compiled during the iteration");
         foreach (var buffer in _buffers)
         {
             buffer.Clear();
